@@ -9,6 +9,7 @@ Imports are lazy: `dl-opt --version` must not pay for xDSL.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -32,7 +33,12 @@ def build_arg_parser() -> argparse.ArgumentParser:
     p.add_argument("--print-op-generic", action="store_true", help="print ops in generic form")
     p.add_argument("--allow-unregistered-dialect", action="store_true", help="accept unknown ops")
     p.add_argument("--verify-roundtrip", action="store_true", help="check that the output re-parses to the same IR")
-    p.add_argument("--parser", choices=("lark", "xdsl"), default="lark", help="text parser to use")
+    p.add_argument(
+        "--parser",
+        choices=("lark", "xdsl"),
+        default=os.environ.get("DLIR_PARSER", "lark"),
+        help="text parser: dlir's Lark parser, or xDSL's (the reference); env DLIR_PARSER",
+    )
     p.add_argument("--list-passes", action="store_true", help="list registered passes and exit")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
@@ -169,7 +175,6 @@ def _write_output(path: str, text: str) -> None:
         sys.stdout.write(text)
         return
     # Write to a temporary file first: a failure must not leave a half-written output.
-    import os
     import tempfile
 
     directory = os.path.dirname(os.path.abspath(path))
