@@ -27,20 +27,25 @@ def parse_module_xdsl(
     text: str, filename: str = "<stdin>", ctx: Context | None = None
 ) -> ModuleOp:
     """Parse with xDSL's own recursive-descent parser (the reference)."""
-    from xdsl.parser import Parser
-
     from dlir.ir.context import make_context
+    from dlir.parser.xdsl_reference import LocatingParser
 
     try:
-        return Parser(ctx or make_context(), text, filename).parse_module()
+        return LocatingParser(ctx or make_context(), text, filename).parse_module()
     except ParseError as err:
         where = err.span.get_location()
         raise DiagnosticError.at(err.msg, SourceLoc(filename, where.line, where.col)) from err
 
 
 def print_module(op: Operation, generic: bool = False) -> str:
-    """Print `op` in custom form (or generic form) followed by a newline."""
+    """Print `op` in custom (or generic) form, then the `{-# dialect_resources #-}` blobs
+    it references (large constants), followed by a newline."""
+    from xdsl.dialects.builtin import Builtin
+
     out = StringIO()
-    Printer(stream=out, print_generic_format=generic).print_op(op)
+    printer = Printer(stream=out, print_generic_format=generic)
+    printer.print_op(op)
+    printer.print_metadata([Builtin])
     out.write("\n")
     return out.getvalue()
+
