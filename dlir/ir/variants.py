@@ -103,8 +103,8 @@ def check_call(
         wanted = len(operand_types) + len(result_types)
         if sig.arity != wanted:
             return (
-                f"callee @{name} takes {sig.arity} arguments, but the call passes "
-                f"{len(operand_types)} inputs and {len(result_types)} outputs"
+                f"callee @{name} takes {_count(sig.arity, 'arguments')}, but the call passes "
+                f"{_count(len(operand_types), 'inputs')} and {_count(len(result_types), 'outputs')}"
             )
         return None
     for kind, expected, found in (
@@ -112,11 +112,18 @@ def check_call(
         ("outputs", sig.outputs, tuple(as_tensor(t) for t in result_types)),
     ):
         if len(expected) != len(found):
-            return f"callee @{name} has {len(expected)} {kind}, the call has {len(found)}"
+            return (
+                f"callee @{name} has {_count(len(expected), kind)}, "
+                f"the call has {len(found)}"
+            )
         for i, (e, f) in enumerate(zip(expected, found, strict=True)):
             if e != f:
                 return f"callee @{name} {kind[:-1]} #{i} has type {e}, the call has {f}"
     return None
+
+
+def _count(n: int, plural: str) -> str:
+    return f"{n} {plural if n != 1 else plural[:-1]}"
 
 
 def _function_type(callee: Operation) -> FunctionType | None:
