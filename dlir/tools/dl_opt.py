@@ -137,7 +137,9 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
     module = parse(chunk, filename, ctx)
     verify(module)
     if args.passes:
-        _run_pipeline(args.passes, ctx, module)
+        from dlir.passes import run_pipeline
+
+        run_pipeline(args.passes, module, ctx)
         verify(module)
     if args.verify_roundtrip:
         from dlir.ir.diagnostics import DiagnosticError
@@ -147,26 +149,6 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
         if problem is not None:
             raise DiagnosticError.at(f"round trip failed: {problem}")
     return print_module(module, generic=args.print_op_generic)
-
-
-def _run_pipeline(spec: str, ctx: Context, module: object) -> None:
-    from xdsl.dialects.builtin import ModuleOp
-    from xdsl.passes import PassPipeline
-    from xdsl.utils.exceptions import DiagnosticException
-
-    from dlir.ir.diagnostics import DiagnosticError
-    from dlir.passes import available_passes
-
-    assert isinstance(module, ModuleOp)
-    try:
-        pipeline = PassPipeline.parse_spec(available_passes(), spec)
-    except Exception as err:
-        raise DiagnosticError.at(f"invalid pass pipeline '{spec}': {err}") from err
-    for p in pipeline.passes:
-        try:
-            p.apply(ctx, module)
-        except DiagnosticException as err:
-            raise DiagnosticError.at(f"pass '{p.name}' failed: {err}") from err
 
 
 def _write_output(path: str, text: str) -> None:
