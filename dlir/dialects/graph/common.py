@@ -1,0 +1,151 @@
+"""What every `graph` op shares: its tensor types, and the small shape helpers its verifiers use.
+
+Every op computes its result type from its operand types and attributes with a static
+`infer_type(...)`; its verifier compares that with the type written in the IR and its
+builder uses it when no result type is given:
+
+    'graph.matmul' op result type expected tensor<4x16xf32>, found tensor<4x15xf32>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from math import prod
+from typing import TypeAlias
+
+from typing_extensions import TypeVar
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    BFloat16Type,
+    DenseArrayBase,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    TensorType,
+    f32,
+    f64,
+    i64,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import AttrConstraint, IntConstraint, VerificationContext
+from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.hints import isa
+
+Tensor: TypeAlias = TensorType[Attribute]
+Shape: TypeAlias = tuple[int, ...]
+
+FLOAT_TYPES: tuple[Attribute, ...] = (Float16Type(), BFloat16Type(), Float32Type(), Float64Type())
+INTEGER_TYPES: tuple[Attribute, ...] = tuple(IntegerType(w) for w in (1, 8, 16, 32, 64))
+ELEMENT_TYPES: tuple[Attribute, ...] = FLOAT_TYPES + INTEGER_TYPES
+
+
+@dataclass(frozen=True)
+class GraphTensorConstraint(AttrConstraint[Tensor]):
+    """A statically shaped `tensor<...>` of f16, bf16, f32, f64, i1, i8, i16, i32 or i64."""
+
+    def verify(self, attr: Attribute, constraint_context: VerificationContext) -> None:
+        if not isa(attr, Tensor):
+            raise VerifyException(f"expected a tensor type, found {attr}")
+        if attr.element_type not in ELEMENT_TYPES:
+            raise VerifyException(f"unsupported element type {attr.element_type} in {attr}")
+        if any(d < 0 for d in attr.get_shape()):
+            raise VerifyException(f"expected a static shape, found {attr}")
+
+    def get_bases(self) -> set[type[Attribute]] | None:
+        return {TensorType}
+
+    def mapping_type_vars(
+        self, type_var_mapping: Mapping[TypeVar, AttrConstraint | IntConstraint]
+    ) -> GraphTensorConstraint:
+        return self
+
+
+GraphTensor = GraphTensorConstraint()
+
+# Property constraints; the declarative formats print these without their types:
+# `strides [1, 1]`, `groups 2`, `epsilon 1.0e-05`.
+I64Array = DenseArrayBase.constr(i64)
+I64Attr = IntegerAttr.constr(i64)
+F64Attr = FloatAttr.constr(f64)
+
+
+def tensor(*shape: int, element_type: Attribute = f32) -> Tensor:
+    """`tensor(4, 8)` is `tensor<4x8xf32>`."""
+    return TensorType(element_type, shape)
+
+
+def tensor_type(value: SSAValue | Operation) -> Tensor:
+    """The tensor type of `value` (an op stands for its single result)."""
+    t = SSAValue.get(value).type
+    if not isa(t, Tensor):
+        raise VerifyException(f"expected a tensor value, found one of type {t}")
+    return t
+
+
+def i64_array(values: Sequence[int]) -> DenseArrayBase[IntegerType]:
+    """`array<i64: ...>`, printed by the formats as `[1, 2]`."""
+    return DenseArrayBase.from_list(i64, values)
+
+
+def i64_attr(value: int) -> IntegerAttr[IntegerType]:
+    return IntegerAttr(value, i64)
+
+
+def f64_attr(value: float) -> FloatAttr[Float64Type]:
+    return FloatAttr(value, f64)
+
+
+def ints(attr: DenseArrayBase[IntegerType]) -> Shape:
+    """The values of an `array<i64: ...>` property."""
+    return attr.get_values()
+
+
+def check_result_type(found: Attribute, expected: Tensor) -> None:
+    """The verifier's last step: the result type written in the IR is the inferred one."""
+    if found != expected:
+        raise VerifyException(f"result type expected {expected}, found {found}")
+
+
+def check_same_element_type(*types: Tensor) -> None:
+    """All operands of an op compute in one element type."""
+    first = types[0].element_type
+    for t in types[1:]:
+        if t.element_type != first:
+            raise VerifyException(f"element types differ: {first} vs {t.element_type}")
+
+
+def check_float(t: Tensor) -> None:
+    if not isinstance(t.element_type, AnyFloat):
+        raise VerifyException(f"expected a floating-point element type, found {t.element_type}")
+
+
+def check_rank(what: str, t: Tensor, rank: int) -> None:
+    if t.get_num_dims() != rank:
+        raise VerifyException(f"expected {what} of rank {rank}, found {t}")
+
+
+def normalize_axis(axis: int, rank: int) -> int:
+    """A possibly negative axis as an index in `[0, rank)`."""
+    if not -rank <= axis < rank:
+        raise VerifyException(f"axis {axis} is out of range for rank {rank}")
+    return axis % rank
+
+
+def broadcast_shapes(a: Shape, b: Shape) -> Shape | None:
+    """numpy's broadcast of two shapes, or None when they do not broadcast."""
+    out: list[int] = []
+    for i in range(1, max(len(a), len(b)) + 1):
+        x = a[-i] if i <= len(a) else 1
+        y = b[-i] if i <= len(b) else 1
+        if x != y and 1 not in (x, y):
+            return None
+        out.append(y if x == 1 else x)
+    return tuple(reversed(out))
+
+
+def num_elements(shape: Shape) -> int:
+    return prod(shape)
