@@ -1,0 +1,255 @@
+"""Stage primitives: where a stage is computed and stored, and stages they add.
+
+    te.compute_at "A_local" at "C" "jo"
+    te.store_at "A_local" at "C" "io"
+    te.compute_inline "B"
+    te.compute_root "B"
+    te.cache_read "A" "local" for ["C"] -> "A_local"
+    te.cache_write "C" "local" -> "C_local"
+    te.rfactor "C" "ki" -> "C_rf"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import ArrayAttr, StringAttr
+from xdsl.irdl import irdl_op_definition, prop_def
+
+from dlir.dialects.te.model import Axis, ScheduleError, ScheduleState, StageModel
+from dlir.dialects.te.schedule import PrimitiveOp
+from dlir.dialects.te.schedule import primitive_props as _props
+
+
+@irdl_op_definition
+class ComputeAtOp(PrimitiveOp):
+    """Compute a stage inside a loop of one of its consumers, as much as that loop needs.
+
+        te.compute_at "A_local" at "C" "jo"
+    """
+
+    name = "te.compute_at"
+
+    target = prop_def(StringAttr)
+    axis = prop_def(StringAttr)
+
+    assembly_format = "$stage `at` $target $axis attr-dict"
+
+    def __init__(self, stage: str, target: str, axis: str) -> None:
+        super().__init__(properties=_props(stage=stage, target=target, axis=axis))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.stage(self.stage.data)
+        level = state.consumer_level(stage, self.target.data, self.axis.data, "compute")
+        stage.attach = level
+        state.check_store_outside_compute(stage)
+
+
+@irdl_op_definition
+class StoreAtOp(PrimitiveOp):
+    """Allocate a stage's storage inside a loop of one of its consumers.
+
+        te.store_at "A_local" at "C" "io"
+    """
+
+    name = "te.store_at"
+
+    target = prop_def(StringAttr)
+    axis = prop_def(StringAttr)
+
+    assembly_format = "$stage `at` $target $axis attr-dict"
+
+    def __init__(self, stage: str, target: str, axis: str) -> None:
+        super().__init__(properties=_props(stage=stage, target=target, axis=axis))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.loop_stage(self.stage.data)
+        stage.store = state.consumer_level(stage, self.target.data, self.axis.data, "store")
+        state.check_store_outside_compute(stage)
+
+
+@irdl_op_definition
+class ComputeInlineOp(PrimitiveOp):
+    """Substitute a stage's expression into its consumers; it gets no loops or storage.
+
+        te.compute_inline "B"
+    """
+
+    name = "te.compute_inline"
+
+    assembly_format = "$stage attr-dict"
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(properties=_props(stage=stage))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.stage(self.stage.data)
+        reduce = [a.name for a in stage.axes if a.kind == "reduce"]
+        if reduce:
+            raise ScheduleError(
+                f"cannot inline '{stage.name}': it reduces over {', '.join(reduce)}; only "
+                "stages without reduction axes can be inlined"
+            )
+        if stage.is_output:
+            raise ScheduleError(f"cannot inline '{stage.name}': it is a kernel result")
+        for axis in stage.axes:
+            attached = state.attached_at(stage, axis.name)
+            if attached:
+                raise ScheduleError(f"cannot inline '{stage.name}': {attached[0]} ({axis.name})")
+        stage.attach = "inline"
+        stage.store = None
+
+
+@irdl_op_definition
+class ComputeRootOp(PrimitiveOp):
+    """Compute a stage in its own loop nest at the kernel's top level (the default).
+
+        te.compute_root "B"
+    """
+
+    name = "te.compute_root"
+
+    assembly_format = "$stage attr-dict"
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(properties=_props(stage=stage))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.stage(self.stage.data)
+        stage.attach = "root"
+        stage.store = None
+
+
+@irdl_op_definition
+class CacheReadOp(PrimitiveOp):
+    """Add a stage copying a tensor or stage into a memory scope, read by `readers` instead.
+
+        te.cache_read "A" "local" for ["C"] -> "A_local"
+    """
+
+    name = "te.cache_read"
+
+    scope = prop_def(StringAttr)
+    readers = prop_def(ArrayAttr[StringAttr])
+    cache = prop_def(StringAttr)
+
+    assembly_format = "$stage $scope `for` $readers `->` $cache attr-dict"
+
+    def __init__(self, source: str, scope: str, readers: Sequence[str], cache: str) -> None:
+        props = _props(stage=source, scope=scope, readers=readers, cache=cache)
+        super().__init__(properties=props)
+
+    def apply(self, state: ScheduleState) -> None:
+        source = self.stage.data
+        if source in state.tensors:
+            shape = state.tensors[source]
+        elif source in state.stages:
+            shape = state.stages[source].shape
+        else:
+            raise ScheduleError(
+                f"no tensor or stage named '{source}'; kernel arguments are "
+                f"{', '.join(state.tensors) or 'none'}; stages are {', '.join(state.stages)}"
+            )
+        _check_scope(self.scope.data)
+        readers = [r.data for r in self.readers.data]
+        if not readers:
+            raise ScheduleError("cache_read needs at least one reader")
+        consumers = state.consumers(source)
+        for reader in readers:
+            if reader not in consumers:
+                state.stage(reader)
+                raise ScheduleError(
+                    f"stage '{reader}' does not read '{source}'; readers of '{source}' are "
+                    f"{', '.join(consumers) or 'none'}"
+                )
+        cache = self.cache.data
+        state.check_new_stage(cache)
+        axes = [Axis(f"ax{n}", extent, "spatial") for n, extent in enumerate(shape)]
+        state.stages[cache] = StageModel(cache, shape, axes, [source])
+        for reader in readers:
+            reads = state.stages[reader].reads
+            reads[reads.index(source)] = cache
+
+
+@irdl_op_definition
+class CacheWriteOp(PrimitiveOp):
+    """Compute a stage into a memory scope; the stage becomes a copy out of it.
+
+        te.cache_write "C" "local" -> "C_local"
+    """
+
+    name = "te.cache_write"
+
+    scope = prop_def(StringAttr)
+    cache = prop_def(StringAttr)
+
+    assembly_format = "$stage $scope `->` $cache attr-dict"
+
+    def __init__(self, stage: str, scope: str, cache: str) -> None:
+        super().__init__(properties=_props(stage=stage, scope=scope, cache=cache))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.loop_stage(self.stage.data)
+        _check_scope(self.scope.data)
+        if stage.changed_by is not None:
+            raise ScheduleError(
+                f"cache_write of '{stage.name}' must come before its loops are changed; "
+                f"{stage.changed_by} already changed them"
+            )
+        cache = self.cache.data
+        state.check_new_stage(cache)
+        for axis in stage.axes:
+            if axis.kind == "reduce":
+                state.check_reshapeable(stage, axis, "cache_write")
+        axes = [Axis(a.name, a.extent, a.kind) for a in stage.axes]
+        state.stages[cache] = StageModel(cache, stage.shape, axes, stage.reads)
+        stage.axes = [a for a in stage.axes if a.kind == "spatial"]
+        stage.reads = [cache]
+
+
+@irdl_op_definition
+class RFactorOp(PrimitiveOp):
+    """Factor a reduction axis out into a new stage that keeps it as a spatial axis.
+
+        te.rfactor "C" "ki" -> "C_rf"
+
+    The new stage computes partial results over the other reduction axes for each value
+    of `ki`; the original stage then reduces the partial results over `ki` alone.
+    """
+
+    name = "te.rfactor"
+
+    axis = prop_def(StringAttr)
+    factored = prop_def(StringAttr)
+
+    assembly_format = "$stage $axis `->` $factored attr-dict"
+
+    def __init__(self, stage: str, axis: str, factored: str) -> None:
+        super().__init__(properties=_props(stage=stage, axis=axis, factored=factored))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.loop_stage(self.stage.data)
+        axis = state.axis(stage, self.axis.data)
+        reduce = [a for a in stage.axes if a.kind == "reduce"]
+        if axis.kind != "reduce":
+            names = ", ".join(a.name for a in reduce)
+            legal = f"reduction axes are {names}" if names else "it has no reduction axes"
+            raise ScheduleError(
+                f"cannot rfactor '{axis.name}' of stage '{stage.name}': it is a spatial "
+                f"axis; {legal}"
+            )
+        factored = self.factored.data
+        state.check_new_stage(factored)
+        for other in reduce:
+            if other is not axis:
+                state.check_reshapeable(stage, other, "rfactor")
+        axes = [Axis(a.name, a.extent, "spatial" if a is axis else a.kind) for a in stage.axes]
+        state.stages[factored] = StageModel(factored, stage.shape, axes, stage.reads)
+        stage.axes = [a for a in stage.axes if a.kind == "spatial" or a is axis]
+        stage.reads = [factored]
+        state.mark_changed(stage, self.name)
+
+
+def _check_scope(scope: str) -> None:
+    if not scope:
+        raise ScheduleError('a memory scope must not be empty (e.g. "local", "shared")')
