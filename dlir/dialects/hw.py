@@ -20,18 +20,14 @@ from collections.abc import Sequence
 
 from xdsl.dialects import func, llvm
 from xdsl.dialects.builtin import (
-    I64,
     ArrayAttr,
     FlatSymbolRefAttrConstr,
-    FunctionType,
     IntegerAttr,
     MemRefType,
     NoneAttr,
     StringAttr,
-    SymbolNameConstraint,
     SymbolRefAttr,
 )
-from xdsl.dialects.utils import parse_func_op_like, print_func_op_like
 from xdsl.ir import Attribute, Block, BlockArgument, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
@@ -44,8 +40,6 @@ from xdsl.irdl import (
     traits_def,
     var_operand_def,
 )
-from xdsl.parser import Parser
-from xdsl.printer import Printer
 from xdsl.traits import (
     HasParent,
     IsolatedFromAbove,
@@ -59,6 +53,8 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
+
+from dlir.dialects.func_like import BufferFuncOp, buffer_func_properties
 
 SIMULATED_TARGETS = ("vta",)
 """Targets run by a simulator from the behavior alone: their intrinsics need no
@@ -153,15 +149,16 @@ class ReturnOp(IRDLOperation):
 
 
 @irdl_op_definition
-class IntrinsicOp(IRDLOperation):
+class IntrinsicOp(BufferFuncOp):
     """Declare a hardware intrinsic: its behavior as loop IR, its target and implementation.
 
         hw.intrinsic @fill_acc(%acc: memref<16x16xi32, "acc">)
             attributes {num_outputs = 1 : i64, target = "vta"} { ... hw.return }
 
-    It prints exactly like `func.func` (no result types). The block arguments are the
-    operand buffers, statically shaped memrefs whose layout (strides) and memory space
-    (scope) are part of the contract; the last `num_outputs` are written. Attributes:
+    It prints exactly like `func.func` (no result types; the syntax is `BufferFuncOp`'s,
+    in `func_like.py`). The block arguments are the operand buffers, statically shaped
+    memrefs whose layout (strides) and memory space (scope) are part of the contract;
+    the last `num_outputs` are written. Attributes:
     `target` (e.g. "x86-avx2-fma", "vta"), `features` (required target features),
     `implementation` (a `func.func` or `llvm.func` taking one argument per buffer; with
     `llvm.func`, one `!llvm.ptr` per buffer), optional for simulated targets.
@@ -170,10 +167,7 @@ class IntrinsicOp(IRDLOperation):
     name = "hw.intrinsic"
 
     body = region_def("single_block")
-    sym_name = prop_def(SymbolNameConstraint())
-    function_type = prop_def(FunctionType)
     target = attr_def(StringAttr)
-    num_outputs = attr_def(IntegerAttr[I64])
     features = opt_attr_def(ArrayAttr[StringAttr])
     implementation = opt_attr_def(FlatSymbolRefAttrConstr)
 
@@ -201,10 +195,7 @@ class IntrinsicOp(IRDLOperation):
         if implementation is not None:
             attributes["implementation"] = SymbolRefAttr(implementation)
         super().__init__(
-            properties={
-                "sym_name": StringAttr(name),
-                "function_type": FunctionType.from_lists(buffers, []),
-            },
+            properties=buffer_func_properties(name, buffers),
             attributes=attributes,
             regions=[body],
         )
@@ -215,27 +206,12 @@ class IntrinsicOp(IRDLOperation):
         return self.body.block.args
 
     @property
-    def outputs(self) -> tuple[BlockArgument, ...]:
-        """The buffers the intrinsic writes: the last `num_outputs`."""
-        return self.buffers[len(self.buffers) - self.num_outputs.value.data :]
-
-    @property
     def feature_names(self) -> tuple[str, ...]:
         return () if self.features is None else tuple(f.data for f in self.features.data)
 
     def verify_(self) -> None:
+        self.verify_signature("outputs are buffers", "behavior")
         types = self.function_type.inputs.data
-        if self.function_type.outputs.data:
-            raise VerifyException(
-                f"expected no results (outputs are buffers), "
-                f"found {len(self.function_type.outputs.data)}"
-            )
-        block_types = tuple(self.body.block.arg_types)
-        if block_types != types:
-            raise VerifyException(
-                f"behavior argument types differ from the function type: "
-                f"({', '.join(map(str, block_types))}) vs ({', '.join(map(str, types))})"
-            )
         if not types:
             raise VerifyException("the behavior has no buffer arguments")
         for index, type in enumerate(types):
@@ -258,35 +234,6 @@ class IntrinsicOp(IRDLOperation):
             )
         if any(not f for f in self.feature_names):
             raise VerifyException("target features must be non-empty strings")
-
-    @classmethod
-    def parse(cls, parser: Parser) -> IntrinsicOp:
-        pos = parser.pos
-        name, inputs, results, body, extra, arg_attrs, res_attrs = parse_func_op_like(
-            parser, reserved_attr_names=("sym_name", "function_type")
-        )
-        if results or arg_attrs is not None or res_attrs is not None:
-            parser.raise_error(
-                "hw.intrinsic takes no result types and no argument attributes", pos, parser.pos
-            )
-        return cls.create(
-            properties={
-                "sym_name": StringAttr(name),
-                "function_type": FunctionType.from_lists(inputs, []),
-            },
-            attributes={} if extra is None else dict(extra.data),
-            regions=[body],
-        )
-
-    def print(self, printer: Printer) -> None:
-        print_func_op_like(
-            printer,
-            self.sym_name,
-            self.function_type,
-            self.body,
-            self.attributes,
-            reserved_attr_names=("sym_name", "function_type"),
-        )
 
 
 class _IntrinsicUser(SymbolUserOpInterface):

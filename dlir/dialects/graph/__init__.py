@@ -14,8 +14,9 @@ tensor-expression definition (a later issue) goes on the class, next to `infer_t
 
 The submodules group the ops by concept: `func` (func, return, constant, call_dps),
 `elementwise`, `nn` (matmul, conv2d, pooling), `norm` (softmax, layer_norm, batch_norm),
-`shape`, `reduce`; `fusion` holds the categories, `common` the shared type helpers and
-`constants` the numpy helpers for `graph.constant`.
+`shape`, `reduce`; `fusion` holds the categories, `common` the shared type helpers (and
+`TwoTensorOp`, the base of the binary and matmul ops) and `constants` the numpy helpers
+for `graph.constant`.
 """
 
 from __future__ import annotations

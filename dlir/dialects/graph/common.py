@@ -1,4 +1,4 @@
-"""What every `graph` op shares: its tensor types, and the small shape helpers its verifiers use.
+"""What `graph` ops share: tensor types, the shape helpers of the verifiers, `TwoTensorOp`.
 
 Every op computes its result type from its operand types and attributes with a static
 `infer_type(...)`; its verifier compares that with the type written in the IR and its
@@ -31,7 +31,14 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
-from xdsl.irdl import AttrConstraint, IntConstraint, VerificationContext
+from xdsl.irdl import (
+    AttrConstraint,
+    IntConstraint,
+    IRDLOperation,
+    VerificationContext,
+    operand_def,
+    result_def,
+)
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
@@ -128,6 +135,12 @@ def check_rank(what: str, t: Tensor, rank: int) -> None:
         raise VerifyException(f"expected {what} of rank {rank}, found {t}")
 
 
+def check_count(what: str, values: Sequence[int], count: int) -> None:
+    """A list property (strides, pads, starts, ...) has one value per dim it covers."""
+    if len(values) != count:
+        raise VerifyException(f"{what} expected {count} values, found {len(values)}")
+
+
 def normalize_axis(axis: int, rank: int) -> int:
     """A possibly negative axis as an index in `[0, rank)`."""
     if not -rank <= axis < rank:
@@ -149,3 +162,37 @@ def broadcast_shapes(a: Shape, b: Shape) -> Shape | None:
 
 def num_elements(shape: Shape) -> int:
     return prod(shape)
+
+
+class TwoTensorOp(IRDLOperation):
+    """Base of the ops from two tensors to one whose result type is `infer_type(lhs, rhs)`.
+
+    %z = graph.add %x, %b : (tensor<64x256xf32>, tensor<256xf32>) -> tensor<64x256xf32>
+
+    Each subclass gives its name, traits, docstring and `infer_type`; the builder infers
+    the result type when none is given, and the verifier checks the one written.
+    """
+
+    lhs = operand_def(GraphTensor)
+    rhs = operand_def(GraphTensor)
+    result = result_def(GraphTensor)
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
+
+    def __init__(
+        self,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        result_type: Attribute | None = None,
+    ) -> None:
+        if result_type is None:
+            result_type = self.infer_type(tensor_type(lhs), tensor_type(rhs))
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    @staticmethod
+    def infer_type(lhs: Tensor, rhs: Tensor) -> Tensor:
+        raise NotImplementedError("each TwoTensorOp defines its infer_type")
+
+    def verify_(self) -> None:
+        expected = self.infer_type(tensor_type(self.lhs), tensor_type(self.rhs))
+        check_result_type(self.result.type, expected)

@@ -26,6 +26,7 @@ from dlir.dialects.graph.common import (
     F64Attr,
     GraphTensor,
     Tensor,
+    TwoTensorOp,
     broadcast_shapes,
     check_float,
     check_result_type,
@@ -38,25 +39,10 @@ from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
 # --- binary, with numpy broadcasting ------------------------------------------------------
 
 
-class BinaryOp(IRDLOperation):
+class BinaryOp(TwoTensorOp):
     """Base of the broadcasting binary operators; each subclass names one."""
 
-    lhs = operand_def(GraphTensor)
-    rhs = operand_def(GraphTensor)
-    result = result_def(GraphTensor)
-
     traits = traits_def(Pure(), FusionTrait(FusionCategory.BROADCAST))
-    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
-
-    def __init__(
-        self,
-        lhs: SSAValue | Operation,
-        rhs: SSAValue | Operation,
-        result_type: Attribute | None = None,
-    ) -> None:
-        if result_type is None:
-            result_type = self.infer_type(tensor_type(lhs), tensor_type(rhs))
-        super().__init__(operands=[lhs, rhs], result_types=[result_type])
 
     @staticmethod
     def infer_type(lhs: Tensor, rhs: Tensor) -> Tensor:
@@ -65,10 +51,6 @@ class BinaryOp(IRDLOperation):
         if shape is None:
             raise VerifyException(f"operands not broadcastable: {lhs} vs {rhs}")
         return Tensor(lhs.element_type, shape)
-
-    def verify_(self) -> None:
-        expected = self.infer_type(tensor_type(self.lhs), tensor_type(self.rhs))
-        check_result_type(self.result.type, expected)
 
 
 @irdl_op_definition
@@ -144,14 +126,23 @@ class MinimumOp(BinaryOp):
 # --- unary ------------------------------------------------------------------------------
 
 
-class UnaryOp(IRDLOperation):
-    """Base of the unary operators: the result has the operand's type."""
+class SameTypeOp(IRDLOperation):
+    """Base of the elementwise ops on one tensor whose result has the operand's type."""
 
     T: ClassVar = VarConstraint("T", GraphTensor)
     input = operand_def(T)
     result = result_def(T)
 
     traits = traits_def(Pure(), FusionTrait(FusionCategory.ELEMENTWISE))
+
+    @staticmethod
+    def infer_type(input: Tensor) -> Tensor:
+        return input
+
+
+class UnaryOp(SameTypeOp):
+    """Base of the unary operators: the result has the operand's type."""
+
     assembly_format = "$input attr-dict `:` type($result)"
 
     # Transcendental ops need a floating-point element type; relu works on integers too.
@@ -159,10 +150,6 @@ class UnaryOp(IRDLOperation):
 
     def __init__(self, input: SSAValue | Operation) -> None:
         super().__init__(operands=[input], result_types=[self.infer_type(tensor_type(input))])
-
-    @staticmethod
-    def infer_type(input: Tensor) -> Tensor:
-        return input
 
     def verify_(self) -> None:
         if self.FLOAT_ONLY:
@@ -244,7 +231,7 @@ GELU_APPROXIMATIONS = ("none", "tanh")
 
 
 @irdl_op_definition
-class GeluOp(IRDLOperation):
+class GeluOp(SameTypeOp):
     """Gaussian error linear unit: exact (`x * Phi(x)`) or its tanh approximation.
 
     %y = graph.gelu %x : tensor<4x8xf32>
@@ -253,12 +240,8 @@ class GeluOp(IRDLOperation):
 
     name = "graph.gelu"
 
-    T: ClassVar = VarConstraint("T", GraphTensor)
-    input = operand_def(T)
-    result = result_def(T)
     approximate = prop_def(StringAttr, default_value=StringAttr("none"))
 
-    traits = traits_def(Pure(), FusionTrait(FusionCategory.ELEMENTWISE))
     assembly_format = "$input (`approximate` $approximate^)? attr-dict `:` type($result)"
 
     def __init__(self, input: SSAValue | Operation, approximate: str = "none") -> None:
@@ -267,10 +250,6 @@ class GeluOp(IRDLOperation):
             result_types=[tensor_type(input)],
             properties={"approximate": StringAttr(approximate)},
         )
-
-    @staticmethod
-    def infer_type(input: Tensor) -> Tensor:
-        return input
 
     def verify_(self) -> None:
         check_float(tensor_type(self.input))
@@ -281,7 +260,7 @@ class GeluOp(IRDLOperation):
 
 
 @irdl_op_definition
-class ClipOp(IRDLOperation):
+class ClipOp(SameTypeOp):
     """Clamp every element into `[min, max]`.
 
     %y = graph.clip %x min 0.0 max 6.0 : tensor<4x8xf32>
@@ -289,13 +268,9 @@ class ClipOp(IRDLOperation):
 
     name = "graph.clip"
 
-    T: ClassVar = VarConstraint("T", GraphTensor)
-    input = operand_def(T)
-    result = result_def(T)
     min = prop_def(F64Attr)
     max = prop_def(F64Attr)
 
-    traits = traits_def(Pure(), FusionTrait(FusionCategory.ELEMENTWISE))
     assembly_format = "$input `min` $min `max` $max attr-dict `:` type($result)"
 
     def __init__(self, input: SSAValue | Operation, min: float, max: float) -> None:
@@ -304,10 +279,6 @@ class ClipOp(IRDLOperation):
             result_types=[tensor_type(input)],
             properties={"min": f64_attr(min), "max": f64_attr(max)},
         )
-
-    @staticmethod
-    def infer_type(input: Tensor) -> Tensor:
-        return input
 
     def verify_(self) -> None:
         if self.min.value.data > self.max.value.data:

@@ -17,11 +17,8 @@ from xdsl.dialects.builtin import (
     DictionaryAttr,
     FlatSymbolRefAttrConstr,
     FunctionType,
-    StringAttr,
-    SymbolNameConstraint,
     SymbolRefAttr,
 )
-from xdsl.dialects.utils import parse_func_op_like, print_func_op_like
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.irdl import (
     AnyAttr,
@@ -30,18 +27,13 @@ from xdsl.irdl import (
     VarConstraint,
     VerificationContext,
     irdl_op_definition,
-    opt_prop_def,
     prop_def,
-    region_def,
     result_def,
     traits_def,
     var_operand_def,
     var_result_def,
 )
-from xdsl.parser import Parser
-from xdsl.printer import Printer
 from xdsl.traits import (
-    CallableOpInterface,
     ConstantLike,
     HasParent,
     IsolatedFromAbove,
@@ -53,30 +45,22 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from dlir.dialects.func_like import (
+    FuncLikeCallable,
+    SymbolFuncOp,
+    symbol_func_properties,
+    type_list,
+)
 from dlir.dialects.graph.common import GraphTensor
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
 from dlir.ir.variants import callee_signature, check_call
 
-
-class GraphFuncCallable(CallableOpInterface):
-    @classmethod
-    def get_callable_region(cls, op: Operation) -> Region:
-        assert isinstance(op, FuncOp)
-        return op.body
-
-    @classmethod
-    def get_argument_types(cls, op: Operation) -> tuple[Attribute, ...]:
-        assert isinstance(op, FuncOp)
-        return op.function_type.inputs.data
-
-    @classmethod
-    def get_result_types(cls, op: Operation) -> tuple[Attribute, ...]:
-        assert isinstance(op, FuncOp)
-        return op.function_type.outputs.data
+GraphFuncCallable = FuncLikeCallable
+"""The callable interface of `graph.func`: the one every function-like op shares."""
 
 
 @irdl_op_definition
-class FuncOp(IRDLOperation):
+class FuncOp(SymbolFuncOp):
     """A function over tensors whose body is pure dataflow, ended by `graph.return`.
 
     graph.func @mlp(%x: tensor<64x784xf32>, %w: tensor<784x256xf32>) -> tensor<64x256xf32> {
@@ -91,14 +75,7 @@ class FuncOp(IRDLOperation):
 
     name = "graph.func"
 
-    body = region_def()
-    sym_name = prop_def(SymbolNameConstraint())
-    function_type = prop_def(FunctionType)
-    sym_visibility = opt_prop_def(StringAttr)
-    arg_attrs = opt_prop_def(ArrayAttr[DictionaryAttr])
-    res_attrs = opt_prop_def(ArrayAttr[DictionaryAttr])
-
-    traits = traits_def(IsolatedFromAbove(), SymbolOpInterface(), GraphFuncCallable())
+    traits = traits_def(IsolatedFromAbove(), SymbolOpInterface(), FuncLikeCallable())
 
     def __init__(
         self,
@@ -116,18 +93,10 @@ class FuncOp(IRDLOperation):
             region = Region(Block(arg_types=function_type.inputs))
         super().__init__(
             regions=[region],
-            properties={
-                "sym_name": StringAttr(name),
-                "function_type": function_type,
-                "sym_visibility": None if visibility is None else StringAttr(visibility),
-                "arg_attrs": arg_attrs,
-                "res_attrs": res_attrs,
-            },
+            properties=symbol_func_properties(
+                name, function_type, visibility, arg_attrs, res_attrs
+            ),
         )
-
-    @property
-    def args(self) -> tuple[SSAValue, ...]:
-        return self.body.block.args
 
     def verify_(self) -> None:
         for t in (*self.function_type.inputs.data, *self.function_type.outputs.data):
@@ -140,41 +109,9 @@ class FuncOp(IRDLOperation):
         if entry.arg_types != self.function_type.inputs.data:
             raise VerifyException(
                 f"entry block argument types expected "
-                f"({', '.join(map(str, self.function_type.inputs.data))}), "
-                f"found ({', '.join(map(str, entry.arg_types))})"
+                f"{type_list(self.function_type.inputs.data)}, "
+                f"found {type_list(entry.arg_types)}"
             )
-
-    @classmethod
-    def parse(cls, parser: Parser) -> FuncOp:
-        visibility = parser.parse_optional_visibility_keyword()
-        name, inputs, outputs, region, extra_attrs, arg_attrs, res_attrs = parse_func_op_like(
-            parser, reserved_attr_names=("sym_name", "function_type", "sym_visibility")
-        )
-        func = FuncOp(
-            name,
-            (inputs, outputs),
-            region,
-            None if visibility is None else visibility.data,
-            arg_attrs=arg_attrs,
-            res_attrs=res_attrs,
-        )
-        if extra_attrs is not None:
-            func.attributes |= extra_attrs.data
-        return func
-
-    def print(self, printer: Printer) -> None:
-        if self.sym_visibility is not None:
-            printer.print_string(f" {self.sym_visibility.data}")
-        print_func_op_like(
-            printer,
-            self.sym_name,
-            self.function_type,
-            self.body,
-            self.attributes,
-            arg_attrs=self.arg_attrs,
-            res_attrs=self.res_attrs,
-            reserved_attr_names=("sym_name", "function_type", "sym_visibility", "arg_attrs"),
-        )
 
 
 @irdl_op_definition
@@ -201,8 +138,8 @@ class ReturnOp(IRDLOperation):
         found = tuple(v.type for v in self.arguments)
         if found != expected:
             raise VerifyException(
-                f"returned types expected ({', '.join(map(str, expected))}) from the "
-                f"signature of @{func.sym_name.data}, found ({', '.join(map(str, found))})"
+                f"returned types expected {type_list(expected)} from the "
+                f"signature of @{func.sym_name.data}, found {type_list(found)}"
             )
 
 

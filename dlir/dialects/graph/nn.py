@@ -33,7 +33,9 @@ from dlir.dialects.graph.common import (
     I64Attr,
     Shape,
     Tensor,
+    TwoTensorOp,
     broadcast_shapes,
+    check_count,
     check_float,
     check_rank,
     check_result_type,
@@ -73,8 +75,7 @@ def _check_window_attrs(
         ("dilations", dilations, 2),
         ("kernel", kernel, 2),
     ):
-        if len(values) != count:
-            raise VerifyException(f"{what} expected {count} values, found {len(values)}")
+        check_count(what, values, count)
     if min(strides) < 1 or min(dilations) < 1 or min(kernel) < 1:
         raise VerifyException(
             f"strides, dilations and kernel must be positive, found "
@@ -102,7 +103,7 @@ def _window_out(
 
 
 @irdl_op_definition
-class MatmulOp(IRDLOperation):
+class MatmulOp(TwoTensorOp):
     """Matrix product of two rank-2 tensors.
 
     %c = graph.matmul %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
@@ -110,22 +111,7 @@ class MatmulOp(IRDLOperation):
 
     name = "graph.matmul"
 
-    lhs = operand_def(GraphTensor)
-    rhs = operand_def(GraphTensor)
-    result = result_def(GraphTensor)
-
     traits = traits_def(Pure(), FusionTrait(FusionCategory.OUT_FUSABLE))
-    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
-
-    def __init__(
-        self,
-        lhs: SSAValue | Operation,
-        rhs: SSAValue | Operation,
-        result_type: Attribute | None = None,
-    ) -> None:
-        if result_type is None:
-            result_type = self.infer_type(tensor_type(lhs), tensor_type(rhs))
-        super().__init__(operands=[lhs, rhs], result_types=[result_type])
 
     @staticmethod
     def infer_type(lhs: Tensor, rhs: Tensor) -> Tensor:
@@ -137,13 +123,9 @@ class MatmulOp(IRDLOperation):
             raise VerifyException(f"contracting dims differ: {k} vs {k2}")
         return Tensor(lhs.element_type, (m, n))
 
-    def verify_(self) -> None:
-        expected = self.infer_type(tensor_type(self.lhs), tensor_type(self.rhs))
-        check_result_type(self.result.type, expected)
-
 
 @irdl_op_definition
-class BatchMatmulOp(IRDLOperation):
+class BatchMatmulOp(TwoTensorOp):
     """Batched matrix product over the last two dims; batch dims broadcast as in numpy.matmul.
 
     %c = graph.batch_matmul %a, %b : (tensor<8x4x16xf32>, tensor<16x32xf32>) -> tensor<8x4x32xf32>
@@ -151,22 +133,7 @@ class BatchMatmulOp(IRDLOperation):
 
     name = "graph.batch_matmul"
 
-    lhs = operand_def(GraphTensor)
-    rhs = operand_def(GraphTensor)
-    result = result_def(GraphTensor)
-
     traits = traits_def(Pure(), FusionTrait(FusionCategory.OUT_FUSABLE))
-    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
-
-    def __init__(
-        self,
-        lhs: SSAValue | Operation,
-        rhs: SSAValue | Operation,
-        result_type: Attribute | None = None,
-    ) -> None:
-        if result_type is None:
-            result_type = self.infer_type(tensor_type(lhs), tensor_type(rhs))
-        super().__init__(operands=[lhs, rhs], result_types=[result_type])
 
     @staticmethod
     def infer_type(lhs: Tensor, rhs: Tensor) -> Tensor:
@@ -180,10 +147,6 @@ class BatchMatmulOp(IRDLOperation):
         if batch is None:
             raise VerifyException(f"batch dims not broadcastable: {lhs} vs {rhs}")
         return Tensor(lhs.element_type, (*batch, a[-2], b[-1]))
-
-    def verify_(self) -> None:
-        expected = self.infer_type(tensor_type(self.lhs), tensor_type(self.rhs))
-        check_result_type(self.result.type, expected)
 
 
 # --- convolution and pooling ------------------------------------------------------------

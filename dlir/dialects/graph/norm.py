@@ -40,6 +40,12 @@ from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
 DEFAULT_EPSILON = 1e-5
 
 
+def check_epsilon(epsilon: float) -> None:
+    """The `epsilon` a normalisation adds to the variance must be positive."""
+    if epsilon <= 0:
+        raise VerifyException(f"epsilon must be positive, found {epsilon}")
+
+
 @irdl_op_definition
 class SoftmaxOp(IRDLOperation):
     """`exp(x) / sum(exp(x))` along `axis` (default -1, the last).
@@ -129,8 +135,7 @@ class LayerNormOp(IRDLOperation):
             if t.get_shape() != normalized:
                 expected = Tensor(input.element_type, normalized)
                 raise VerifyException(f"{what} type expected {expected}, found {t}")
-        if epsilon <= 0:
-            raise VerifyException(f"epsilon must be positive, found {epsilon}")
+        check_epsilon(epsilon)
         return input
 
     def verify_(self) -> None:
@@ -197,8 +202,7 @@ class BatchNormOp(IRDLOperation):
         for what, t in zip(("scale", "bias", "mean", "var"), stats, strict=True):
             if t != channels:
                 raise VerifyException(f"{what} type expected {channels}, found {t}")
-        if epsilon <= 0:
-            raise VerifyException(f"epsilon must be positive, found {epsilon}")
+        check_epsilon(epsilon)
         return input
 
     def verify_(self) -> None:

@@ -32,6 +32,7 @@ from dlir.dialects.graph.common import (
     Shape,
     Tensor,
     broadcast_shapes,
+    check_count,
     check_result_type,
     check_same_element_type,
     f64_attr,
@@ -45,8 +46,35 @@ from dlir.dialects.graph.common import (
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
 
 
+class ToShapeOp(IRDLOperation):
+    """Base of the ops whose result shape is given by the result type: reshape, broadcast_to.
+
+    %y = graph.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+
+    The builder takes the shape; each subclass gives `infer_type(input, shape)`.
+    """
+
+    input = operand_def(GraphTensor)
+    result = result_def(GraphTensor)
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, shape: Sequence[int]) -> None:
+        result_type = self.infer_type(tensor_type(input), tuple(shape))
+        super().__init__(operands=[input], result_types=[result_type])
+
+    @staticmethod
+    def infer_type(input: Tensor, shape: Shape) -> Tensor:
+        raise NotImplementedError("each ToShapeOp defines its infer_type")
+
+    def verify_(self) -> None:
+        result = tensor_type(self.result)
+        expected = self.infer_type(tensor_type(self.input), result.get_shape())
+        check_result_type(result, expected)
+
+
 @irdl_op_definition
-class ReshapeOp(IRDLOperation):
+class ReshapeOp(ToShapeOp):
     """The same elements, in row-major order, under another shape (given by the result type).
 
     %y = graph.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
@@ -54,15 +82,7 @@ class ReshapeOp(IRDLOperation):
 
     name = "graph.reshape"
 
-    input = operand_def(GraphTensor)
-    result = result_def(GraphTensor)
-
     traits = traits_def(Pure(), FusionTrait(FusionCategory.INJECTIVE))
-    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
-
-    def __init__(self, input: SSAValue | Operation, shape: Sequence[int]) -> None:
-        result_type = self.infer_type(tensor_type(input), tuple(shape))
-        super().__init__(operands=[input], result_types=[result_type])
 
     @staticmethod
     def infer_type(input: Tensor, shape: Shape) -> Tensor:
@@ -72,11 +92,6 @@ class ReshapeOp(IRDLOperation):
                 f"vs {num_elements(shape)} in shape {list(shape)}"
             )
         return Tensor(input.element_type, shape)
-
-    def verify_(self) -> None:
-        result = tensor_type(self.result)
-        expected = self.infer_type(tensor_type(self.input), result.get_shape())
-        check_result_type(result, expected)
 
 
 @irdl_op_definition
@@ -255,8 +270,7 @@ class PadOp(IRDLOperation):
     def infer_type(input: Tensor, low: Shape, high: Shape, mode: str) -> Tensor:
         shape = input.get_shape()
         for what, pads in (("low", low), ("high", high)):
-            if len(pads) != len(shape):
-                raise VerifyException(f"{what} expected {len(shape)} values, found {len(pads)}")
+            check_count(what, pads, len(shape))
             if min(pads, default=0) < 0:
                 raise VerifyException(f"{what} pads must be non-negative, found {list(pads)}")
         if mode not in PAD_MODES:
@@ -327,8 +341,7 @@ class SliceOp(IRDLOperation):
     def infer_type(input: Tensor, starts: Shape, ends: Shape, steps: Shape) -> Tensor:
         shape = input.get_shape()
         for what, values in (("starts", starts), ("ends", ends), ("steps", steps)):
-            if len(values) != len(shape):
-                raise VerifyException(f"{what} expected {len(shape)} values, found {len(values)}")
+            check_count(what, values, len(shape))
         if 0 in steps:
             raise VerifyException(f"steps must be non-zero, found {list(steps)}")
         out = tuple(
@@ -345,7 +358,7 @@ class SliceOp(IRDLOperation):
 
 
 @irdl_op_definition
-class BroadcastToOp(IRDLOperation):
+class BroadcastToOp(ToShapeOp):
     """Broadcast to the result type's shape with numpy's rules (numpy.broadcast_to).
 
     %y = graph.broadcast_to %x : tensor<3x1xf32> -> tensor<2x3x4xf32>
@@ -353,23 +366,10 @@ class BroadcastToOp(IRDLOperation):
 
     name = "graph.broadcast_to"
 
-    input = operand_def(GraphTensor)
-    result = result_def(GraphTensor)
-
     traits = traits_def(Pure(), FusionTrait(FusionCategory.BROADCAST))
-    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
-
-    def __init__(self, input: SSAValue | Operation, shape: Sequence[int]) -> None:
-        result_type = self.infer_type(tensor_type(input), tuple(shape))
-        super().__init__(operands=[input], result_types=[result_type])
 
     @staticmethod
     def infer_type(input: Tensor, shape: Shape) -> Tensor:
         if broadcast_shapes(input.get_shape(), shape) != shape:
             raise VerifyException(f"{input} does not broadcast to shape {list(shape)}")
         return Tensor(input.element_type, shape)
-
-    def verify_(self) -> None:
-        result = tensor_type(self.result)
-        expected = self.infer_type(tensor_type(self.input), result.get_shape())
-        check_result_type(result, expected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import ClassVar
 
 from xdsl.builder import Builder
@@ -275,13 +275,25 @@ class ForOp(IRDLOperation):
         return op
 
 
-def _verify_min_max(operands: Sequence[SSAValue]) -> None:
-    if len(operands) < 2:
-        raise VerifyException(f"expected at least 2 operands, found {len(operands)}")
+class MinMaxOp(IRDLOperation):
+    """Base of `loop.min` and `loop.max`: one index value out of two or more."""
+
+    args = var_operand_def(IndexType)
+    result = result_def(IndexType)
+
+    traits = traits_def(Pure())
+    assembly_format = "$args attr-dict"
+
+    def __init__(self, *args: SSAValue | Operation):
+        super().__init__(operands=[list(args)], result_types=[IndexType()])
+
+    def verify_(self) -> None:
+        if len(self.args) < 2:
+            raise VerifyException(f"expected at least 2 operands, found {len(self.args)}")
 
 
 @irdl_op_definition
-class MinOp(IRDLOperation):
+class MinOp(MinMaxOp):
     """The smallest of two or more index values, e.g. the end of a partial tile.
 
         %end = loop.min %next, %n
@@ -289,37 +301,12 @@ class MinOp(IRDLOperation):
 
     name = "loop.min"
 
-    args = var_operand_def(IndexType)
-    result = result_def(IndexType)
-
-    traits = traits_def(Pure())
-    assembly_format = "$args attr-dict"
-
-    def __init__(self, *args: SSAValue | Operation):
-        super().__init__(operands=[list(args)], result_types=[IndexType()])
-
-    def verify_(self) -> None:
-        _verify_min_max(self.args)
-
 
 @irdl_op_definition
-class MaxOp(IRDLOperation):
+class MaxOp(MinMaxOp):
     """The largest of two or more index values.
 
         %start = loop.max %lo, %c0
     """
 
     name = "loop.max"
-
-    args = var_operand_def(IndexType)
-    result = result_def(IndexType)
-
-    traits = traits_def(Pure())
-    assembly_format = "$args attr-dict"
-
-    def __init__(self, *args: SSAValue | Operation):
-        super().__init__(operands=[list(args)], result_types=[IndexType()])
-
-    def verify_(self) -> None:
-        _verify_min_max(self.args)
-

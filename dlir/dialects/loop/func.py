@@ -3,56 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
-from xdsl.dialects.builtin import (
-    I64,
-    AnyFloat,
-    FunctionType,
-    IndexType,
-    IntegerAttr,
-    IntegerType,
-    MemRefType,
-    StringAttr,
-    SymbolNameConstraint,
-)
-from xdsl.dialects.utils import parse_func_op_like, print_func_op_like
-from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region
-from xdsl.irdl import (
-    IRDLOperation,
-    attr_def,
-    irdl_op_definition,
-    lazy_traits_def,
-    prop_def,
-    region_def,
-    traits_def,
-)
-from xdsl.parser import Parser
-from xdsl.printer import Printer
-from xdsl.traits import (
-    CallableOpInterface,
-    HasParent,
-    IsolatedFromAbove,
-    IsTerminator,
-    Pure,
-    SymbolOpInterface,
-)
+from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerAttr, IntegerType, MemRefType
+from xdsl.ir import Attribute, Block, BlockArgument, Region
+from xdsl.irdl import IRDLOperation, irdl_op_definition, lazy_traits_def, region_def, traits_def
+from xdsl.traits import HasParent, IsolatedFromAbove, IsTerminator, Pure, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
 
-
-class _FuncCallable(CallableOpInterface):
-    @classmethod
-    def get_callable_region(cls, op: Operation) -> Region:
-        assert isinstance(op, FuncOp)
-        return op.body
-
-    @classmethod
-    def get_argument_types(cls, op: Operation) -> tuple[Attribute, ...]:
-        assert isinstance(op, FuncOp)
-        return op.function_type.inputs.data
-
-    @classmethod
-    def get_result_types(cls, op: Operation) -> tuple[Attribute, ...]:
-        return ()
+from dlir.dialects.func_like import BufferFuncOp, FuncLikeCallable, buffer_func_properties
 
 
 @irdl_op_definition
@@ -74,7 +33,7 @@ def is_scalar(type: Attribute) -> bool:
 
 
 @irdl_op_definition
-class FuncOp(IRDLOperation):
+class FuncOp(BufferFuncOp):
     """A loop-level kernel in destination-passing style: inputs, then output buffers.
 
         loop.func @add(%a: memref<16xf32>, %b: memref<16xf32>, %c: memref<16xf32>)
@@ -83,19 +42,20 @@ class FuncOp(IRDLOperation):
           loop.return
         }
 
-    It prints exactly like `func.func` (with no result types); the last `num_outputs`
-    arguments are the output buffers, which must be memrefs. The other arguments are
-    memrefs or scalars (index, integer, float).
+    It prints exactly like `func.func` (with no result types; the syntax is
+    `BufferFuncOp`'s, in `func_like.py`); the last `num_outputs` arguments are the output
+    buffers, which must be memrefs. The other arguments are memrefs or scalars (index,
+    integer, float).
     """
 
     name = "loop.func"
 
     body = region_def("single_block")
-    sym_name = prop_def(SymbolNameConstraint())
-    function_type = prop_def(FunctionType)
-    num_outputs = attr_def(IntegerAttr[I64])
 
-    traits = traits_def(IsolatedFromAbove(), SymbolOpInterface(), _FuncCallable())
+    traits = traits_def(IsolatedFromAbove(), SymbolOpInterface(), FuncLikeCallable())
+
+    # A missing `num_outputs` is a parse error, not only a verification error.
+    REQUIRED_ATTRIBUTES: ClassVar[tuple[str, ...]] = ("num_outputs",)
 
     def __init__(
         self,
@@ -108,41 +68,19 @@ class FuncOp(IRDLOperation):
         if body is None:
             body = Region(Block([ReturnOp()], arg_types=types))
         super().__init__(
-            properties={
-                "sym_name": StringAttr(name),
-                "function_type": FunctionType.from_lists(types, []),
-            },
+            properties=buffer_func_properties(name, types),
             attributes={"num_outputs": IntegerAttr(len(outputs), 64)},
             regions=[body],
         )
-
-    @property
-    def args(self) -> tuple[BlockArgument, ...]:
-        return self.body.block.args
 
     @property
     def inputs(self) -> tuple[BlockArgument, ...]:
         """The arguments that are read: all but the last `num_outputs`."""
         return self.args[: len(self.args) - self.num_outputs.value.data]
 
-    @property
-    def outputs(self) -> tuple[BlockArgument, ...]:
-        """The output buffers: the last `num_outputs` arguments."""
-        return self.args[len(self.args) - self.num_outputs.value.data :]
-
     def verify_(self) -> None:
+        self.verify_signature("outputs are buffer arguments", "entry block")
         types = self.function_type.inputs.data
-        if self.function_type.outputs.data:
-            raise VerifyException(
-                f"expected no results (outputs are buffer arguments), "
-                f"found {len(self.function_type.outputs.data)}"
-            )
-        block_types = tuple(self.body.block.arg_types)
-        if block_types != types:
-            raise VerifyException(
-                f"entry block argument types differ from the function type: "
-                f"({', '.join(map(str, block_types))}) vs ({', '.join(map(str, types))})"
-            )
         count = self.num_outputs.value.data
         if not 0 <= count <= len(types):
             raise VerifyException(
@@ -158,36 +96,3 @@ class FuncOp(IRDLOperation):
                 raise VerifyException(
                     f"argument {index} must be a memref, index, integer or float, found {type}"
                 )
-
-    @classmethod
-    def parse(cls, parser: Parser) -> FuncOp:
-        pos = parser.pos
-        name, inputs, results, body, extra, arg_attrs, res_attrs = parse_func_op_like(
-            parser, reserved_attr_names=("sym_name", "function_type")
-        )
-        if results or arg_attrs is not None or res_attrs is not None:
-            parser.raise_error(
-                "loop.func takes no result types and no argument attributes", pos, parser.pos
-            )
-        attrs = {} if extra is None else dict(extra.data)
-        if "num_outputs" not in attrs:
-            parser.raise_error("loop.func needs 'num_outputs' in its attributes", pos, parser.pos)
-        op = cls.create(
-            properties={
-                "sym_name": StringAttr(name),
-                "function_type": FunctionType.from_lists(inputs, []),
-            },
-            attributes=attrs,
-            regions=[body],
-        )
-        return op
-
-    def print(self, printer: Printer) -> None:
-        print_func_op_like(
-            printer,
-            self.sym_name,
-            self.function_type,
-            self.body,
-            self.attributes,
-            reserved_attr_names=("sym_name", "function_type"),
-        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar, Self
 
 from xdsl.dialects.builtin import (
     I64,
@@ -118,15 +119,6 @@ def _memref_type(value: SSAValue) -> MemRefType:
     return value.type
 
 
-def _parse_memref_access(
-    parser: Parser,
-) -> tuple[UnresolvedOperand, AffineMap, tuple[SSAValue, ...]]:
-    memref = parser.parse_unresolved_operand()
-    map, indices = parse_access(parser)
-    parser.parse_punctuation(":")
-    return memref, map, indices
-
-
 def _parse_memref_type(parser: Parser) -> MemRefType:
     pos = parser.pos
     type = parser.parse_type()
@@ -160,20 +152,92 @@ def _access_parts(
     return SSAValue.get(memref), operands, AffineMapAttr(map)
 
 
-@irdl_op_definition
-class LoadOp(IRDLOperation):
-    """Read one element at an affine index.
+class AccessOp(IRDLOperation):
+    """Base of the loads and stores: a buffer element (or vector) at an affine index.
 
-        %v = loop.load %A[%io * 64 + %ii, %k] : memref<1024x1024xf32>
+    Hand-written syntax, one for all four (index-list: see `access.py`):
 
-    Syntax: `loop.load` ssa-use index-list `:` memref-type (index-list: see `access.py`).
+        access ::= op-name (ssa-use `,`)? ssa-use index-list `:` memref-type (`,` vector-type)?
+
+    A store names its value first; a vector access ends with its vector type. Subclasses
+    declare the stored `value` operand or the loaded `result`; IRDL collects a subclass's
+    fields before its base's, so a stored value comes before the memref.
     """
-
-    name = "loop.load"
 
     memref = operand_def(MemRefType)
     indices = var_operand_def(IndexType)
     map = prop_def(AffineMapAttr)
+
+    # Whether the op writes the buffer (its first operand is the value stored) ...
+    STORES: ClassVar[bool] = False
+    # ... and whether it moves a 1-D vector rather than one element.
+    VECTOR: ClassVar[bool] = False
+
+    def data_type(self) -> Attribute:
+        """The type of the value stored or loaded."""
+        return self.operands[0].type if self.STORES else self.results[0].type
+
+    def verify_(self) -> None:
+        memref = _memref_type(self.memref)
+        verify_access(self.map.data, self.indices, memref.get_num_dims())
+        if self.VECTOR:
+            _verify_vector(self.data_type(), memref)
+        elif self.data_type() != memref.get_element_type():
+            what = "stored value" if self.STORES else "result"
+            raise VerifyException(
+                f"{what} type differs from the memref element type: "
+                f"{self.data_type()} vs {memref.get_element_type()}"
+            )
+
+    @classmethod
+    def parse(cls, parser: Parser) -> Self:
+        value: UnresolvedOperand | None = None
+        if cls.STORES:
+            value = parser.parse_unresolved_operand()
+            parser.parse_punctuation(",")
+        memref = parser.parse_unresolved_operand()
+        map, indices = parse_access(parser)
+        parser.parse_punctuation(":")
+        type = _parse_memref_type(parser)
+        data_type = type.get_element_type()
+        if cls.VECTOR:
+            parser.parse_punctuation(",")
+            data_type = parser.parse_type()
+        operands: list[SSAValue] = []
+        if value is not None:
+            operands.append(parser.resolve_operand(value, data_type))
+        operands += [parser.resolve_operand(memref, type), *indices]
+        return cls.create(
+            operands=operands,
+            properties={"map": AffineMapAttr(map)},
+            result_types=[] if cls.STORES else [data_type],
+        )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        if self.STORES:
+            printer.print_ssa_value(self.operands[0])
+            printer.print_string(", ")
+        printer.print_ssa_value(self.memref)
+        print_access(printer, self.map.data, self.indices)
+        printer.print_string(" : ")
+        printer.print_attribute(self.memref.type)
+        if self.VECTOR:
+            printer.print_string(", ")
+            printer.print_attribute(self.data_type())
+
+
+@irdl_op_definition
+class LoadOp(AccessOp):
+    """Read one element at an affine index.
+
+        %v = loop.load %A[%io * 64 + %ii, %k] : memref<1024x1024xf32>
+
+    Syntax: `loop.load` ssa-use index-list `:` memref-type (see `AccessOp`).
+    """
+
+    name = "loop.load"
+
     result = result_def()
 
     traits = traits_def(MemoryReadEffect())
@@ -199,51 +263,23 @@ class LoadOp(IRDLOperation):
             result_types=[_memref_type(buffer).get_element_type()],
         )
 
-    def verify_(self) -> None:
-        verify_access(self.map.data, self.indices, _memref_type(self.memref).get_num_dims())
-        element = _memref_type(self.memref).get_element_type()
-        if self.result.type != element:
-            raise VerifyException(
-                f"result type differs from the memref element type: "
-                f"{self.result.type} vs {element}"
-            )
-
-    @classmethod
-    def parse(cls, parser: Parser) -> LoadOp:
-        memref, map, indices = _parse_memref_access(parser)
-        type = _parse_memref_type(parser)
-        buffer = parser.resolve_operand(memref, type)
-        return cls.create(
-            operands=[buffer, *indices],
-            properties={"map": AffineMapAttr(map)},
-            result_types=[type.get_element_type()],
-        )
-
-    def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        printer.print_ssa_value(self.memref)
-        print_access(printer, self.map.data, self.indices)
-        printer.print_string(" : ")
-        printer.print_attribute(self.memref.type)
-
 
 @irdl_op_definition
-class StoreOp(IRDLOperation):
+class StoreOp(AccessOp):
     """Write one element at an affine index.
 
         loop.store %v, %C[%i, %j + 1] : memref<64x64xf32>
 
-    Syntax: `loop.store` ssa-use `,` ssa-use index-list `:` memref-type.
+    Syntax: `loop.store` ssa-use `,` ssa-use index-list `:` memref-type (see `AccessOp`).
     """
 
     name = "loop.store"
 
     value = operand_def()
-    memref = operand_def(MemRefType)
-    indices = var_operand_def(IndexType)
-    map = prop_def(AffineMapAttr)
 
     traits = traits_def(MemoryWriteEffect())
+
+    STORES: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -254,58 +290,24 @@ class StoreOp(IRDLOperation):
         buffer, operands, map = _access_parts(memref, indices)
         super().__init__(operands=[value, buffer, operands], properties={"map": map})
 
-    def verify_(self) -> None:
-        verify_access(self.map.data, self.indices, _memref_type(self.memref).get_num_dims())
-        element = _memref_type(self.memref).get_element_type()
-        if self.value.type != element:
-            raise VerifyException(
-                f"stored value type differs from the memref element type: "
-                f"{self.value.type} vs {element}"
-            )
-
-    @classmethod
-    def parse(cls, parser: Parser) -> StoreOp:
-        value = parser.parse_unresolved_operand()
-        parser.parse_punctuation(",")
-        memref, map, indices = _parse_memref_access(parser)
-        type = _parse_memref_type(parser)
-        return cls.create(
-            operands=[
-                parser.resolve_operand(value, type.get_element_type()),
-                parser.resolve_operand(memref, type),
-                *indices,
-            ],
-            properties={"map": AffineMapAttr(map)},
-        )
-
-    def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        printer.print_ssa_value(self.value)
-        printer.print_string(", ")
-        printer.print_ssa_value(self.memref)
-        print_access(printer, self.map.data, self.indices)
-        printer.print_string(" : ")
-        printer.print_attribute(self.memref.type)
-
 
 @irdl_op_definition
-class VLoadOp(IRDLOperation):
+class VLoadOp(AccessOp):
     """Read consecutive elements of the innermost dimension into a 1-D vector.
 
         %v = loop.vload %B[%k, %j * 8] : memref<64x64xf32>, vector<8xf32>
 
-    Syntax: `loop.vload` ssa-use index-list `:` memref-type `,` vector-type. The index
-    is the first element read.
+    Syntax: `loop.vload` ssa-use index-list `:` memref-type `,` vector-type (see
+    `AccessOp`). The index is the first element read.
     """
 
     name = "loop.vload"
 
-    memref = operand_def(MemRefType)
-    indices = var_operand_def(IndexType)
-    map = prop_def(AffineMapAttr)
     result = result_def(VectorType)
 
     traits = traits_def(MemoryReadEffect())
+
+    VECTOR: ClassVar[bool] = True
 
     def __init__(
         self, memref: SSAValue | Operation, indices: Sequence[IndexLike], type: VectorType
@@ -315,49 +317,25 @@ class VLoadOp(IRDLOperation):
             operands=[buffer, operands], properties={"map": map}, result_types=[type]
         )
 
-    def verify_(self) -> None:
-        verify_access(self.map.data, self.indices, _memref_type(self.memref).get_num_dims())
-        _verify_vector(self.result.type, _memref_type(self.memref))
-
-    @classmethod
-    def parse(cls, parser: Parser) -> VLoadOp:
-        memref, map, indices = _parse_memref_access(parser)
-        type = _parse_memref_type(parser)
-        parser.parse_punctuation(",")
-        vector = parser.parse_type()
-        return cls.create(
-            operands=[parser.resolve_operand(memref, type), *indices],
-            properties={"map": AffineMapAttr(map)},
-            result_types=[vector],
-        )
-
-    def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        printer.print_ssa_value(self.memref)
-        print_access(printer, self.map.data, self.indices)
-        printer.print_string(" : ")
-        printer.print_attribute(self.memref.type)
-        printer.print_string(", ")
-        printer.print_attribute(self.result.type)
-
 
 @irdl_op_definition
-class VStoreOp(IRDLOperation):
+class VStoreOp(AccessOp):
     """Write a 1-D vector to consecutive elements of the innermost dimension.
 
         loop.vstore %v, %C[%i, %j * 8] : memref<64x64xf32>, vector<8xf32>
 
-    Syntax: `loop.vstore` ssa-use `,` ssa-use index-list `:` memref-type `,` vector-type.
+    Syntax: `loop.vstore` ssa-use `,` ssa-use index-list `:` memref-type `,` vector-type
+    (see `AccessOp`).
     """
 
     name = "loop.vstore"
 
     value = operand_def(VectorType)
-    memref = operand_def(MemRefType)
-    indices = var_operand_def(IndexType)
-    map = prop_def(AffineMapAttr)
 
     traits = traits_def(MemoryWriteEffect())
+
+    STORES: ClassVar[bool] = True
+    VECTOR: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -367,35 +345,3 @@ class VStoreOp(IRDLOperation):
     ):
         buffer, operands, map = _access_parts(memref, indices)
         super().__init__(operands=[value, buffer, operands], properties={"map": map})
-
-    def verify_(self) -> None:
-        verify_access(self.map.data, self.indices, _memref_type(self.memref).get_num_dims())
-        _verify_vector(self.value.type, _memref_type(self.memref))
-
-    @classmethod
-    def parse(cls, parser: Parser) -> VStoreOp:
-        value = parser.parse_unresolved_operand()
-        parser.parse_punctuation(",")
-        memref, map, indices = _parse_memref_access(parser)
-        type = _parse_memref_type(parser)
-        parser.parse_punctuation(",")
-        vector = parser.parse_type()
-        return cls.create(
-            operands=[
-                parser.resolve_operand(value, vector),
-                parser.resolve_operand(memref, type),
-                *indices,
-            ],
-            properties={"map": AffineMapAttr(map)},
-        )
-
-    def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        printer.print_ssa_value(self.value)
-        printer.print_string(", ")
-        printer.print_ssa_value(self.memref)
-        print_access(printer, self.map.data, self.indices)
-        printer.print_string(" : ")
-        printer.print_attribute(self.memref.type)
-        printer.print_string(", ")
-        printer.print_attribute(self.value.type)

@@ -1,16 +1,17 @@
 """The `te` dialect: tensor expressions (what is computed) and schedules (when and where).
 
-`kernel.py` has the algorithm ops (kernel, compute, read, yield, return); `schedule.py` the
-`te.schedule` op and the primitive base class; `loops.py` and `stages.py` the primitives;
-`model.py` the model a schedule is verified on by replaying it; `builder.py` the Python
-builders for kernels and schedules.
+`kernel.py` has the algorithm ops (kernel, return) and `compute.py` their stages (compute,
+read, yield); `schedule.py` the `te.schedule` op and the primitive base class; `loops.py`
+and `stages.py` the primitives; `model.py` the model a schedule is verified on by
+replaying it; `builder.py` the Python builders for kernels and schedules.
 """
 
 from __future__ import annotations
 
 from xdsl.ir import Dialect
 
-from dlir.dialects.te.kernel import ComputeOp, KernelOp, ReadOp, ReturnOp, YieldOp
+from dlir.dialects.te.compute import ComputeOp, ReadOp, YieldOp
+from dlir.dialects.te.kernel import KernelOp, ReturnOp
 from dlir.dialects.te.loops import (
     FuseOp,
     ParallelOp,

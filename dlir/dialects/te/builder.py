@@ -32,6 +32,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, OpResult, Region, SSAValue
 from xdsl.utils.hints import isa
 
+from dlir.dialects.te import loops, stages
 from dlir.dialects.te.kernel import (
     ComputeOp,
     KernelOp,
@@ -40,27 +41,8 @@ from dlir.dialects.te.kernel import (
     YieldOp,
     is_valid_axis_name,
 )
-from dlir.dialects.te.loops import (
-    FuseOp,
-    ParallelOp,
-    ReorderOp,
-    SplitOp,
-    TensorizeOp,
-    TileOp,
-    UnrollOp,
-    VectorizeOp,
-)
 from dlir.dialects.te.model import ScheduleState, module_has_symbol
 from dlir.dialects.te.schedule import PrimitiveOp, ScheduleOp
-from dlir.dialects.te.stages import (
-    CacheReadOp,
-    CacheWriteOp,
-    ComputeAtOp,
-    ComputeInlineOp,
-    ComputeRootOp,
-    RFactorOp,
-    StoreAtOp,
-)
 
 _OpT = TypeVar("_OpT", bound=Operation)
 _PrimT = TypeVar("_PrimT", bound=PrimitiveOp)
@@ -241,7 +223,7 @@ class Schedule:
         self, source: str, scope: str, readers: Sequence[str], name: str | None = None
     ) -> StageSchedule:
         name = name or self.fresh_stage(f"{source}_{scope}")
-        self.apply(CacheReadOp(source, scope, readers, name))
+        self.apply(stages.CacheReadOp(source, scope, readers, name))
         return self[name]
 
 
@@ -265,7 +247,7 @@ class StageSchedule:
     ) -> tuple[str, str]:
         outer = outer or self.schedule.fresh_axis(self.name, f"{axis}o")
         inner = inner or _fresh(f"{axis}i", {outer} | self._axes())
-        self.schedule.apply(SplitOp(self.name, axis, factor, outer, inner))
+        self.schedule.apply(loops.SplitOp(self.name, axis, factor, outer, inner))
         return outer, inner
 
     def tile(
@@ -282,37 +264,37 @@ class StageSchedule:
             for base in (f"{x}o", f"{y}o", f"{x}i", f"{y}i"):
                 fresh.append(_fresh(base, taken | set(fresh)))
             names = (fresh[0], fresh[1], fresh[2], fresh[3])
-        self.schedule.apply(TileOp(self.name, (x, y), (x_factor, y_factor), names))
+        self.schedule.apply(loops.TileOp(self.name, (x, y), (x_factor, y_factor), names))
         return names
 
     def reorder(self, *axes: str) -> None:
-        self.schedule.apply(ReorderOp(self.name, axes))
+        self.schedule.apply(loops.ReorderOp(self.name, axes))
 
     def fuse(self, outer: str, inner: str, fused: str | None = None) -> str:
         fused = fused or self.schedule.fresh_axis(self.name, f"{outer}_{inner}")
-        self.schedule.apply(FuseOp(self.name, outer, inner, fused))
+        self.schedule.apply(loops.FuseOp(self.name, outer, inner, fused))
         return fused
 
     def unroll(self, axis: str, factor: int | None = None) -> None:
-        self.schedule.apply(UnrollOp(self.name, axis, factor))
+        self.schedule.apply(loops.UnrollOp(self.name, axis, factor))
 
     def vectorize(self, axis: str) -> None:
-        self.schedule.apply(VectorizeOp(self.name, axis))
+        self.schedule.apply(loops.VectorizeOp(self.name, axis))
 
     def parallel(self, axis: str) -> None:
-        self.schedule.apply(ParallelOp(self.name, axis))
+        self.schedule.apply(loops.ParallelOp(self.name, axis))
 
     def compute_at(self, target: str | StageSchedule, axis: str) -> None:
-        self.schedule.apply(ComputeAtOp(self.name, _stage_name(target), axis))
+        self.schedule.apply(stages.ComputeAtOp(self.name, _stage_name(target), axis))
 
     def store_at(self, target: str | StageSchedule, axis: str) -> None:
-        self.schedule.apply(StoreAtOp(self.name, _stage_name(target), axis))
+        self.schedule.apply(stages.StoreAtOp(self.name, _stage_name(target), axis))
 
     def compute_inline(self) -> None:
-        self.schedule.apply(ComputeInlineOp(self.name))
+        self.schedule.apply(stages.ComputeInlineOp(self.name))
 
     def compute_root(self) -> None:
-        self.schedule.apply(ComputeRootOp(self.name))
+        self.schedule.apply(stages.ComputeRootOp(self.name))
 
     def cache_read(
         self, scope: str, readers: Sequence[str | StageSchedule], name: str | None = None
@@ -322,16 +304,16 @@ class StageSchedule:
 
     def cache_write(self, scope: str, name: str | None = None) -> StageSchedule:
         name = name or self.schedule.fresh_stage(f"{self.name}_{scope}")
-        self.schedule.apply(CacheWriteOp(self.name, scope, name))
+        self.schedule.apply(stages.CacheWriteOp(self.name, scope, name))
         return self.schedule[name]
 
     def rfactor(self, axis: str, name: str | None = None) -> StageSchedule:
         name = name or self.schedule.fresh_stage(f"{self.name}_rf")
-        self.schedule.apply(RFactorOp(self.name, axis, name))
+        self.schedule.apply(stages.RFactorOp(self.name, axis, name))
         return self.schedule[name]
 
     def tensorize(self, axis: str, intrinsic: str) -> None:
-        self.schedule.apply(TensorizeOp(self.name, axis, intrinsic))
+        self.schedule.apply(loops.TensorizeOp(self.name, axis, intrinsic))
 
     def axes(self) -> list[str]:
         """The stage's current loop axes, outermost first."""

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from xdsl.dialects.builtin import (
     I64,
@@ -222,8 +223,36 @@ class UnrollOp(PrimitiveOp):
         _annotate(state, self, self.axis.data, "unrolled")
 
 
+class SpatialAnnotationOp(PrimitiveOp):
+    """Base of vectorize and parallel: annotate a spatial axis; a reduction axis is refused."""
+
+    axis = prop_def(StringAttr)
+
+    assembly_format = "$stage $axis attr-dict"
+
+    # What the primitive is called in messages, why a reduction axis cannot take it, and
+    # the annotation it puts on the axis.
+    VERB: ClassVar[str]
+    REDUCTION_HAZARD: ClassVar[str]
+    ANNOTATION: ClassVar[Annotation]
+
+    def __init__(self, stage: str, axis: str) -> None:
+        super().__init__(properties=_props(stage=stage, axis=axis))
+
+    def apply(self, state: ScheduleState) -> None:
+        stage = state.loop_stage(self.stage.data)
+        axis = state.axis(stage, self.axis.data)
+        if axis.kind == "reduce":
+            raise ScheduleError(
+                f"cannot {self.VERB} reduction axis '{axis.name}' of stage '{stage.name}': "
+                f"{self.REDUCTION_HAZARD}; {self.VERB} a spatial axis "
+                f"({_spatial_axes(stage)}) or rfactor '{axis.name}' first"
+            )
+        _annotate(state, self, axis.name, self.ANNOTATION)
+
+
 @irdl_op_definition
-class VectorizeOp(PrimitiveOp):
+class VectorizeOp(SpatialAnnotationOp):
     """Run an axis's iterations as the lanes of vector operations.
 
         te.vectorize "C" "ji"
@@ -231,27 +260,13 @@ class VectorizeOp(PrimitiveOp):
 
     name = "te.vectorize"
 
-    axis = prop_def(StringAttr)
-
-    assembly_format = "$stage $axis attr-dict"
-
-    def __init__(self, stage: str, axis: str) -> None:
-        super().__init__(properties=_props(stage=stage, axis=axis))
-
-    def apply(self, state: ScheduleState) -> None:
-        stage = state.loop_stage(self.stage.data)
-        axis = state.axis(stage, self.axis.data)
-        if axis.kind == "reduce":
-            raise ScheduleError(
-                f"cannot vectorize reduction axis '{axis.name}' of stage '{stage.name}': its "
-                f"lanes would update the same accumulator; vectorize a spatial axis "
-                f"({_spatial_axes(stage)}) or rfactor '{axis.name}' first"
-            )
-        _annotate(state, self, axis.name, "vectorized")
+    VERB: ClassVar[str] = "vectorize"
+    REDUCTION_HAZARD: ClassVar[str] = "its lanes would update the same accumulator"
+    ANNOTATION: ClassVar[Annotation] = "vectorized"
 
 
 @irdl_op_definition
-class ParallelOp(PrimitiveOp):
+class ParallelOp(SpatialAnnotationOp):
     """Run an axis's iterations on parallel threads.
 
         te.parallel "C" "io"
@@ -259,23 +274,9 @@ class ParallelOp(PrimitiveOp):
 
     name = "te.parallel"
 
-    axis = prop_def(StringAttr)
-
-    assembly_format = "$stage $axis attr-dict"
-
-    def __init__(self, stage: str, axis: str) -> None:
-        super().__init__(properties=_props(stage=stage, axis=axis))
-
-    def apply(self, state: ScheduleState) -> None:
-        stage = state.loop_stage(self.stage.data)
-        axis = state.axis(stage, self.axis.data)
-        if axis.kind == "reduce":
-            raise ScheduleError(
-                f"cannot parallelize reduction axis '{axis.name}' of stage '{stage.name}': "
-                f"its iterations would race on the accumulator; parallelize a spatial axis "
-                f"({_spatial_axes(stage)}) or rfactor '{axis.name}' first"
-            )
-        _annotate(state, self, axis.name, "parallelized")
+    VERB: ClassVar[str] = "parallelize"
+    REDUCTION_HAZARD: ClassVar[str] = "its iterations would race on the accumulator"
+    ANNOTATION: ClassVar[Annotation] = "parallelized"
 
 
 @irdl_op_definition

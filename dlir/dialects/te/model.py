@@ -255,6 +255,15 @@ class ScheduleState:
             Axis(inner, factor, axis.kind),
         ]
 
+    def add_producer(
+        self, stage: StageModel, name: str, axes: list[Axis], kept: list[Axis]
+    ) -> None:
+        """Move `stage`'s computation into a new stage `name` looping over `axes`; `stage`
+        keeps the loops `kept` and reads only the new stage (cache_write, rfactor)."""
+        self.stages[name] = StageModel(name, stage.shape, axes, stage.reads)
+        stage.axes = kept
+        stage.reads = [name]
+
     def reorder(self, stage: StageModel, order: Sequence[str]) -> None:
         """Put the named axes, in this order, into the positions they occupy (as TVM)."""
         seen: set[str] = set()

@@ -21,14 +21,8 @@ from dlir.dialects.te.schedule import PrimitiveOp
 from dlir.dialects.te.schedule import primitive_props as _props
 
 
-@irdl_op_definition
-class ComputeAtOp(PrimitiveOp):
-    """Compute a stage inside a loop of one of its consumers, as much as that loop needs.
-
-        te.compute_at "A_local" at "C" "jo"
-    """
-
-    name = "te.compute_at"
+class AttachOp(PrimitiveOp):
+    """Base of compute_at and store_at: a stage placed in a loop of one of its consumers."""
 
     target = prop_def(StringAttr)
     axis = prop_def(StringAttr)
@@ -37,6 +31,16 @@ class ComputeAtOp(PrimitiveOp):
 
     def __init__(self, stage: str, target: str, axis: str) -> None:
         super().__init__(properties=_props(stage=stage, target=target, axis=axis))
+
+
+@irdl_op_definition
+class ComputeAtOp(AttachOp):
+    """Compute a stage inside a loop of one of its consumers, as much as that loop needs.
+
+        te.compute_at "A_local" at "C" "jo"
+    """
+
+    name = "te.compute_at"
 
     def apply(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
@@ -46,7 +50,7 @@ class ComputeAtOp(PrimitiveOp):
 
 
 @irdl_op_definition
-class StoreAtOp(PrimitiveOp):
+class StoreAtOp(AttachOp):
     """Allocate a stage's storage inside a loop of one of its consumers.
 
         te.store_at "A_local" at "C" "io"
@@ -54,33 +58,29 @@ class StoreAtOp(PrimitiveOp):
 
     name = "te.store_at"
 
-    target = prop_def(StringAttr)
-    axis = prop_def(StringAttr)
-
-    assembly_format = "$stage `at` $target $axis attr-dict"
-
-    def __init__(self, stage: str, target: str, axis: str) -> None:
-        super().__init__(properties=_props(stage=stage, target=target, axis=axis))
-
     def apply(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         stage.store = state.consumer_level(stage, self.target.data, self.axis.data, "store")
         state.check_store_outside_compute(stage)
 
 
+class StageOnlyOp(PrimitiveOp):
+    """Base of compute_inline and compute_root: primitives that name only their stage."""
+
+    assembly_format = "$stage attr-dict"
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(properties=_props(stage=stage))
+
+
 @irdl_op_definition
-class ComputeInlineOp(PrimitiveOp):
+class ComputeInlineOp(StageOnlyOp):
     """Substitute a stage's expression into its consumers; it gets no loops or storage.
 
         te.compute_inline "B"
     """
 
     name = "te.compute_inline"
-
-    assembly_format = "$stage attr-dict"
-
-    def __init__(self, stage: str) -> None:
-        super().__init__(properties=_props(stage=stage))
 
     def apply(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
@@ -101,18 +101,13 @@ class ComputeInlineOp(PrimitiveOp):
 
 
 @irdl_op_definition
-class ComputeRootOp(PrimitiveOp):
+class ComputeRootOp(StageOnlyOp):
     """Compute a stage in its own loop nest at the kernel's top level (the default).
 
         te.compute_root "B"
     """
 
     name = "te.compute_root"
-
-    assembly_format = "$stage attr-dict"
-
-    def __init__(self, stage: str) -> None:
-        super().__init__(properties=_props(stage=stage))
 
     def apply(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
@@ -202,9 +197,7 @@ class CacheWriteOp(PrimitiveOp):
             if axis.kind == "reduce":
                 state.check_reshapeable(stage, axis, "cache_write")
         axes = [Axis(a.name, a.extent, a.kind) for a in stage.axes]
-        state.stages[cache] = StageModel(cache, stage.shape, axes, stage.reads)
-        stage.axes = [a for a in stage.axes if a.kind == "spatial"]
-        stage.reads = [cache]
+        state.add_producer(stage, cache, axes, [a for a in stage.axes if a.kind == "spatial"])
 
 
 @irdl_op_definition
@@ -244,9 +237,8 @@ class RFactorOp(PrimitiveOp):
             if other is not axis:
                 state.check_reshapeable(stage, other, "rfactor")
         axes = [Axis(a.name, a.extent, "spatial" if a is axis else a.kind) for a in stage.axes]
-        state.stages[factored] = StageModel(factored, stage.shape, axes, stage.reads)
-        stage.axes = [a for a in stage.axes if a.kind == "spatial" or a is axis]
-        stage.reads = [factored]
+        kept = [a for a in stage.axes if a.kind == "spatial" or a is axis]
+        state.add_producer(stage, factored, axes, kept)
         state.mark_changed(stage, self.name)
 
 
