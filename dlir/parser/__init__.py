@@ -20,12 +20,12 @@ from dlir.ir.diagnostics import DiagnosticError, SourceLoc
 
 def parse_module(text: str, filename: str = "<stdin>", ctx: Context | None = None) -> ModuleOp:
     """Parse a whole buffer; a top level without `builtin.module` gets one implicitly."""
-    return parse_module_xdsl(text, filename, ctx)
+    from dlir.parser.lark_parser import parse_module_lark
+
+    return parse_module_lark(text, filename, ctx)
 
 
-def parse_module_xdsl(
-    text: str, filename: str = "<stdin>", ctx: Context | None = None
-) -> ModuleOp:
+def parse_module_xdsl(text: str, filename: str = "<stdin>", ctx: Context | None = None) -> ModuleOp:
     """Parse with xDSL's own recursive-descent parser (the reference)."""
     from dlir.ir.context import make_context
     from dlir.parser.xdsl_reference import LocatingParser
@@ -48,4 +48,3 @@ def print_module(op: Operation, generic: bool = False) -> str:
     printer.print_metadata([Builtin])
     out.write("\n")
     return out.getvalue()
-

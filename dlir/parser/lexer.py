@@ -1,0 +1,172 @@
+"""The lexer of dlir's MLIR grammar: one master regex, then a per-state choice of terminal.
+
+Lark's contextual lexer tries, at every position, the regex alternation of all terminals
+the parser state accepts (hundreds where an op may start). This lexer matches one small
+regex of token *shapes* (value, identifier, number, string, punctuation, ...) and then picks
+the terminal by a dictionary lookup against the parser state's accepted terminals — the
+same contextual behaviour (a keyword is a keyword only where the grammar expects it) at a
+fraction of the cost. A `<` where the grammar accepts `ANGLE_BODY` takes the whole
+balanced `<...>` text as one token.
+"""
+
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false, reportMissingTypeStubs=false, reportIncompatibleMethodOverride=false
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters
+from lark.lexer import Lexer, LexerState, PatternStr
+
+_SHAPES = re.compile(
+    r"""(?P<ws>(?:[ \t\r\n]+|//[^\n]*)+)
+    |(?P<value>%[\w$.\-]+(?:\#[0-9]+)?)
+    |(?P<ident>[A-Za-z_][\w$.]*)
+    |(?P<float>-?[0-9]+\.[0-9]*(?:[eE][+-]?[0-9]+)?)
+    |(?P<int>-?(?:0x[0-9a-fA-F]+|[0-9]+))
+    |(?P<string>"(?:[^"\\\n]|\\.)*")
+    |(?P<block>\^[\w$.\-]+)
+    |(?P<symbol>@(?:[A-Za-z_$.][\w$.\-]*|"(?:[^"\\\n]|\\.)*"))
+    |(?P<excl>![A-Za-z_][\w$.]*)
+    |(?P<hash>\#[A-Za-z_][\w$.]*)
+    |(?P<punct>->|::|\.\.\.|\{-\#|\#-\}|[-(){}\[\]<>,:=*?+|])""",
+    re.VERBOSE,
+)
+_INT_TYPE = re.compile(r"[su]?i[0-9]+")
+_SHAPES_DIMS = (
+    ("SHAPE", re.compile(r"(?:(?:[0-9]+|\?)x)+")),
+    ("VECTOR_SHAPE", re.compile(r"(?:(?:[0-9]+|\[[0-9]+\])x)+")),
+    ("UNRANKED", re.compile(r"\*x")),
+)
+_ATTR_KW = frozenset(
+    ("dense_resource", "dense", "array", "affine_map", "affine_set", "strided", "opaque", "sparse")
+)
+
+
+class MLIRLexer(Lexer):
+    """A contextual lexer for `mlir.lark` (Lark custom-lexer interface 2)."""
+
+    __future_interface__ = 2
+
+    def __init__(self, lexer_conf: Any) -> None:
+        self.keywords: dict[str, str] = {}
+        angle = None
+        for term in lexer_conf.terminals:
+            if isinstance(term.pattern, PatternStr):
+                self.keywords[term.pattern.value] = term.name
+            elif term.name == "ANGLE_BODY":
+                angle = term.pattern.value
+        assert angle is not None, "the grammar must define ANGLE_BODY"
+        self.angle = re.compile(angle)
+        self.last_token: Token | None = None
+
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+        text: str = lexer_state.text.text
+        states = parser_state.parse_conf.states
+        stack = parser_state.state_stack
+        keywords = self.keywords
+        match = _SHAPES.match
+        angle = self.angle.match
+        pos, end = lexer_state.text.start, lexer_state.text.end
+        line, line_start = 1, 0
+        while pos < end:
+            m = match(text, pos)
+            if m is None:
+                acc = states[stack[-1]]
+                raise UnexpectedCharacters(
+                    text, pos, line, pos - line_start + 1, allowed=set(acc), state=parser_state
+                )
+            kind = m.lastgroup
+            value = m.group()
+            if kind == "ws":
+                newlines = value.count("\n")
+                if newlines:
+                    line += newlines
+                    line_start = pos + value.rindex("\n") + 1
+                pos = m.end()
+                continue
+            acc = states[stack[-1]]
+            if "SHAPE" in acc or "VECTOR_SHAPE" in acc:
+                dims = self._dims(text, pos, acc)
+                if dims is not None:
+                    type_, value = dims
+                    tok = Token(type_, value, pos, line, pos - line_start + 1)
+                    yield tok
+                    pos += len(value)
+                    continue
+            if kind == "value":
+                type_ = "VALUE_ID"
+            elif kind == "ident":
+                type_ = keywords.get(value, "BARE_ID")
+                if type_ not in acc:
+                    if "_OP_START" in acc:
+                        op = (
+                            type_
+                            if type_.startswith("OP_")
+                            else keywords.get("builtin." + value, "")
+                        )
+                        if op.startswith("OP_"):
+                            column = pos - line_start + 1
+                            yield Token("_OP_START", "", pos, line, column)
+                            tok = Token(op, value, pos, line, column)
+                            self.last_token = tok
+                            yield tok
+                            pos = m.end()
+                            continue
+                    type_ = self._ident(value, text, m.end(), acc)
+            elif kind == "punct":
+                if value == "<" and "ANGLE_BODY" in acc:
+                    am = angle(text, pos)
+                    if am is not None:
+                        value = am.group()
+                        yield Token("ANGLE_BODY", value, pos, line, pos - line_start + 1)
+                        newlines = value.count("\n")
+                        if newlines:
+                            line += newlines
+                            line_start = pos + value.rindex("\n") + 1
+                        pos = am.end()
+                        continue
+                type_ = keywords.get(value, value)
+            elif kind == "int":
+                type_ = "NEG_INT" if value[0] == "-" else "INT"
+            elif kind == "float":
+                type_ = "FLOAT"
+            elif kind == "string":
+                type_ = "STRING"
+            elif kind == "excl":
+                type_ = keywords.get(value, "EXCL_ID")
+                if type_ not in acc:
+                    type_ = "EXCL_ID"
+            elif kind == "hash":
+                type_ = "HASH_ID"
+            elif kind == "symbol":
+                type_ = "SYMBOL"
+            else:
+                type_ = "BLOCK_ID"
+            tok = Token(type_, value, pos, line, pos - line_start + 1)
+            self.last_token = tok
+            yield tok
+            pos = m.end()
+
+    @staticmethod
+    def _dims(text: str, pos: int, acc: Any) -> tuple[str, str] | None:
+        """A dimension list (`4x?x`, `4x[8]x`, `*x`) where the grammar accepts one."""
+        for name, pattern in _SHAPES_DIMS:
+            if name in acc:
+                m = pattern.match(text, pos)
+                if m is not None:
+                    return name, m.group()
+        return None
+
+    def _ident(self, value: str, text: str, after: int, acc: Any) -> str:
+        """The terminal of an identifier that is not an accepted keyword as spelled."""
+        if "INT_TYPE" in acc and _INT_TYPE.fullmatch(value):
+            return "INT_TYPE"
+        if value in _ATTR_KW and "ATTR_KW" in acc and text.startswith("<", after):
+            return "ATTR_KW"
+        builtin = self.keywords.get("builtin." + value)
+        if builtin is not None and builtin in acc:
+            return builtin
+        return "BARE_ID"
