@@ -13,7 +13,7 @@ SUITE = Path(__file__).parent / "filecheck"
 def test_filecheck_suite() -> None:
     jobs = str(os.cpu_count() or 2)
     result = subprocess.run(
-        [sys.executable, "-m", "lit", "-v", "-j", jobs, str(SUITE)],
+        [str(Path(sys.executable).parent / "lit"), "-v", "-j", jobs, str(SUITE)],
         capture_output=True,
         text=True,
         check=False,

@@ -165,13 +165,14 @@ def _func_header(
     if len(results) > 1:
         raise p.error("llvm.func only supports a single return type (or void)", sym)
     output = results[0][0] if results else llvm.LLVMVoidType()
-    props: dict[str, Attribute | None] = {
-        "unnamed_addr": IntegerAttr(_UNNAMED_ADDR.get(str(unnamed_addr), 0), 64)
-    }
+    # The same property order as xDSL's parser (arg_attrs, res_attrs, unnamed_addr), so
+    # that the generic form prints identically.
+    props: dict[str, Attribute | None] = {}
     if any(a.attrs for a in named):
         props["arg_attrs"] = ArrayAttr(DictionaryAttr(a.attrs or {}) for a in named)
     if any(r[1] for r in results):
         props["res_attrs"] = ArrayAttr(DictionaryAttr(r[1]) for r in results)
+    props["unnamed_addr"] = IntegerAttr(_UNNAMED_ADDR.get(str(unnamed_addr), 0), 64)
     for key in _FUNC_RESERVED:
         if attrs is not None and key in attrs:
             raise p.error(
