@@ -22,5 +22,6 @@ def test_ruff_clean() -> None:
 
 
 def test_pyright_strict_clean() -> None:
-    result = run("pyright")
+    # Point pyright at this environment's Python, whatever python3 is first on PATH.
+    result = run("pyright", "--pythonpath", sys.executable)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr

@@ -265,8 +265,8 @@ class Builder:
     def type_llvm_array(self, c: Children) -> Attribute:
         return LLVMArrayType(int_attr(int(c[0])), c[1])
 
-    def type_llvm_fn_result(self, c: Children) -> Attribute:
-        return c[0] if c else LLVMVoidType()
+    def type_llvm_elems(self, c: Children) -> list[Attribute]:
+        return c
 
     def type_llvm_fn_params(self, c: Children) -> tuple[list[Attribute], bool]:
         types = [t for t in c if t is not None and t is not _VARIADIC]

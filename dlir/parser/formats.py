@@ -9,6 +9,27 @@ directives and the children side by side:
     fmt_arith_addi: OP_ARITH_ADDI VALUE_ID "," VALUE_ID [fmt_arith_addi__g0] [attr_dict] ":" type
     fmt_arith_addi__g0: "overflow" ANGLE_BODY
 
+Shift/reduce conflicts of the generated rules, all resolved by Lark's shift, i.e. an
+optional item is taken whenever the next token can start it. That is exactly xDSL's
+parser (recursive descent, every `parse_optional_*` greedy on its first token), which
+defines these formats, so the shift is provably the xDSL reading:
+
+* lookahead `%x` after an op whose optional operands come last (`func.return`,
+  `scf.yield`, `loop.min` ...): the value is an operand of that op, as in xDSL and MLIR
+  (a terminator is last in its block, so the next token is `}` or `^bb` in valid IR);
+* lookahead `!t` after a `:` or `->` whose type list is optional (`value_list ":"
+  [type_list]`): the type list, as xDSL's variadic type parsing; reducing would only let
+  a top-level type alias `!t = ...` follow the op;
+* lookahead `"s"`, `!t`, `#a` or `loc` after `{...}` in `[attr_dict] attribute`
+  (`arith.constant`): the dictionary is the attr-dict and the token starts the value, as
+  xDSL's `parse_optional_attr_dict` takes a `{` first;
+* lookahead `"s"` after a keyword introducing an optional attribute (`te.unroll ... by
+  $factor`): the attribute, as xDSL's `parse_optional_attribute`.
+
+The one case where the greedy shift would *not* be xDSL's reading is an `attr-dict`
+right after an optional or variadic region (`scf.reduce`): xDSL reads any `{` there as a
+region, so that attr-dict is never parsed and is left out of the rule (`_dead_attr_dict`).
+
 The builder fills xDSL's `ParsingState` with what was parsed, then runs the program's own
 `resolve_constraint_variables` / `resolve_operand_types` / `resolve_result_types`, so
 type inference is exactly xDSL's.
@@ -107,6 +128,8 @@ class _RuleWriter:
     def items(self, stmts: Sequence[FormatDirective], first_required: bool = False) -> list[str]:
         out: list[str] = []
         for i, d in enumerate(stmts):
+            if _dead_attr_dict(stmts, i):
+                continue
             item = self.item(d, required=first_required and i == 0)
             if item:
                 out.append(item)
@@ -182,6 +205,21 @@ class _RuleWriter:
                 return f"({then_rule} | {else_rule})"
             case _:
                 raise Unsupported(type(d).__name__)
+
+
+def _dead_attr_dict(stmts: Sequence[FormatDirective], i: int) -> bool:
+    """Whether `stmts[i]` is an `attr-dict` right after an optional or variadic region.
+
+    xDSL (like MLIR) reads every `{` there as one more region, so such an attr-dict can
+    never be parsed (`scf.reduce`: `... $reductions attr-dict`). The grammar leaves it out
+    too: with it, `{` after the regions would be a shift/reduce conflict, and Lark's
+    shift would read `{}` and `{"a" = 1}` as the attr-dict where xDSL reads a region.
+    """
+    d = stmts[i]
+    if not isinstance(d, AttrDictDirective) or d.with_keyword:
+        return False
+    before = [s for s in stmts[:i] if not isinstance(s, WhitespaceDirective)]
+    return bool(before) and isinstance(before[-1], OptionalRegionVariable | VariadicRegionVariable)
 
 
 def format_program(op_type: type[Operation]) -> FormatProgram | None:
@@ -314,8 +352,10 @@ class _OpBuilder:
         state: ParsingState,
         tok: Token,
     ) -> int:
-        for d in stmts:
+        for i, d in enumerate(stmts):
             if isinstance(d, WhitespaceDirective | PunctuationDirective | KeywordDirective):
+                continue
+            if _dead_attr_dict(stmts, i):
                 continue
             if isinstance(d, OptionalUnitAttrVariable):
                 d.set(state, _unit())

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from lark import Lark, Token
 from lark.exceptions import (
+    GrammarError,
     UnexpectedCharacters,
     UnexpectedEOF,
     UnexpectedInput,
@@ -52,16 +52,59 @@ def _balanced_angle(depth: int) -> str:
     return pattern
 
 
-def _custom_forms(with_package: bool) -> list[CustomForm]:
-    """The hand-written forms: the core's, then the custom-forms package (which wins)."""
+class GrammarBuildError(Exception):
+    """dlir's grammar could not be built: a custom form is broken (the message names it)."""
+
+
+def _custom_forms() -> list[CustomForm]:
+    """The hand-written forms: the core's, then the custom-forms package (which wins).
+
+    A broken form is an error, not a warning: every form is dlir's own (there are no
+    third-party plug-ins), and running on without it would only move the failure to the
+    first input that uses the op, with a misleading "no custom syntax" message.
+    """
     from dlir.parser.core_forms import FORMS as CORE
 
-    forms = {f.op_name: f for f in CORE}
-    if with_package:
+    try:
         custom = import_module("dlir.parser.custom")
-        for form in getattr(custom, "FORMS", ()):
-            forms[form.op_name] = form
+    except Exception as err:
+        raise GrammarBuildError(
+            f"cannot import dlir's custom forms (dlir.parser.custom): {type(err).__name__}: {err}"
+        ) from err
+    forms = {f.op_name: f for f in CORE}
+    for form in getattr(custom, "FORMS", ()):
+        forms[form.op_name] = form
+    for form in forms.values():
+        _check_form(form)
     return list(forms.values())
+
+
+_RULE_DEF = re.compile(r"^[?!]?(\w+)\s*(?:\.\s*-?\d+\s*)?:", re.MULTILINE)
+
+
+def _check_form(form: CustomForm) -> None:
+    """The INTERFACE.md rules a form can break without Lark noticing, named by op."""
+
+    def fail(why: str) -> GrammarBuildError:
+        return GrammarBuildError(f"custom form of '{form.op_name}' (rule {form.rule}): {why}")
+
+    defined = set(_RULE_DEF.findall(form.grammar))
+    if form.rule not in defined:
+        raise fail(f"its grammar does not define its top rule '{form.rule}'")
+    for name in sorted(defined):
+        if not name.startswith(form.rule):
+            raise fail(f"rule '{name}' does not start with '{form.rule}'")
+        if name.isupper():
+            raise fail(f"it defines the terminal '{name}' (use the core's terminals)")
+    for name in form.callbacks:
+        if name not in defined and not re.search(rf"->\s*{name}\b", form.grammar):
+            raise fail(f"callback for '{name}', which is not a rule or alias of the form")
+
+
+def _form_of(message: str, forms: list[CustomForm]) -> CustomForm | None:
+    """The form whose rules a Lark grammar error names (longest rule prefix wins)."""
+    named = [f for f in forms if re.search(rf"\b{re.escape(f.rule)}\w*", message)]
+    return max(named, key=lambda f: len(f.rule), default=None)
 
 
 def _source_stamp() -> str:
@@ -135,18 +178,20 @@ class LarkMLIRParser:
     """A loaded grammar plus its builder; `parse` reads one buffer."""
 
     def __init__(self) -> None:
-        self.problem: str | None = None
+        forms = _custom_forms()
         try:
-            self._load(_custom_forms(with_package=True))
-        except Exception as err:  # a broken plug-in must not take the core parser down
-            self.problem = (
-                f"custom forms of dlir/parser/custom disabled: {type(err).__name__}: {err}"
-            )
-            print(f"dlir parser: warning: {self.problem}", file=sys.stderr)
-            self._load(_custom_forms(with_package=False))
+            self._load(forms)
+        except GrammarError as err:
+            form = _form_of(str(err), forms)
+            if form is None:
+                raise GrammarBuildError(f"dlir's grammar is broken: {err}") from err
+            raise GrammarBuildError(
+                f"custom form of '{form.op_name}' (rule {form.rule}): {err}"
+            ) from err
 
     def _load(self, forms: list[CustomForm]) -> None:
-        stamp = _source_stamp() + str(len(forms))
+        spelled = "\0".join(f"{f.op_name}\0{f.rule}\0{f.grammar}" for f in forms)
+        stamp = _source_stamp() + hashlib.sha256(spelled.encode()).hexdigest()[:8]
         cache = _cache_dir()
         meta_path = cache / f"grammar-{stamp}.json"
         if meta_path.exists():
@@ -366,3 +411,27 @@ def parse_module_lark(text: str, filename: str = "<stdin>", ctx: Context | None 
     from dlir.ir.context import make_context
 
     return get_parser().parse(text, filename, ctx or make_context())
+
+
+def grammar_conflicts() -> list[tuple[str, str]]:
+    """The shift/reduce conflicts of the assembled grammar: (lookahead terminal, rule
+    that could be reduced instead), sorted. Lark resolves each by shifting; every one is
+    documented in mlir.lark (core rules) or formats.py (generated rules) and checked by
+    tests/unit/parser/test_grammar.py. (Reduce/reduce conflicts make Lark refuse the
+    grammar, so none can exist.)"""
+    from lark.common import ParserConf
+    from lark.parsers.lalr_analysis import LALR_Analyzer
+
+    grammar = _assemble(_custom_forms())
+    lark = Lark(grammar.text, parser="lalr", lexer=MLIRLexer, maybe_placeholders=True)
+    analysis = LALR_Analyzer(ParserConf(lark.rules, {}, lark.options.start))
+    analysis.compute_lr0_states()
+    analysis.compute_reads_relations()
+    analysis.compute_includes_lookback()
+    analysis.compute_lookaheads()
+    found: set[tuple[str, str]] = set()
+    for itemset in analysis.lr0_itemsets:
+        for lookahead, rules in itemset.lookaheads.items():
+            if lookahead in itemset.transitions:
+                found |= {(lookahead.name, str(rule)) for rule in rules}
+    return sorted(found)

@@ -7,6 +7,17 @@ the terminal by a dictionary lookup against the parser state's accepted terminal
 same contextual behaviour (a keyword is a keyword only where the grammar expects it) at a
 fraction of the cost. A `<` where the grammar accepts `ANGLE_BODY` takes the whole
 balanced `<...>` text as one token.
+
+Two more context rules, as in MLIR's parser:
+
+* **Default dialects.** An op name without its dialect prefix (`return` inside `func.func`)
+  is looked up as written, then prefixed by the dialect of each enclosing op, innermost
+  first, then `builtin` (xDSL's `Context.get_optional_op` with the parser's dialect
+  stack). The lexer tracks the enclosing ops itself: every `{` opened after an op name
+  (custom or generic) belongs to that op, and a `}` makes the op that owned the `{`
+  current again (for `} else {`).
+* **Minus signs.** `-1` is one negative-integer token where the grammar accepts one; where
+  it accepts a binary `-` instead (`%i -1` in an index expression), it is `-` then `1`.
 """
 
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false, reportMissingTypeStubs=false, reportIncompatibleMethodOverride=false
@@ -61,6 +72,7 @@ class MLIRLexer(Lexer):
         assert angle is not None, "the grammar must define ANGLE_BODY"
         self.angle = re.compile(angle)
         self.last_token: Token | None = None
+        self.minus = self.keywords.get("-")
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         text: str = lexer_state.text.text
@@ -71,6 +83,9 @@ class MLIRLexer(Lexer):
         angle = self.angle.match
         pos, end = lexer_state.text.start, lexer_state.text.end
         line, line_start = 1, 0
+        # the dialect of the op owning each open `{`, and of the op named last
+        enclosing: list[str] = []
+        current = "builtin"
         while pos < end:
             m = match(text, pos)
             if m is None:
@@ -102,12 +117,12 @@ class MLIRLexer(Lexer):
                 type_ = keywords.get(value, "BARE_ID")
                 if type_ not in acc:
                     if "_OP_START" in acc:
-                        op = (
-                            type_
-                            if type_.startswith("OP_")
-                            else keywords.get("builtin." + value, "")
-                        )
-                        if op.startswith("OP_"):
+                        if type_.startswith("OP_"):
+                            op, dialect = type_, value.split(".", 1)[0]
+                        else:
+                            op, dialect = self._op(value, enclosing)
+                        if op:
+                            current = dialect
                             column = pos - line_start + 1
                             yield Token("_OP_START", "", pos, line, column)
                             tok = Token(op, value, pos, line, column)
@@ -129,12 +144,22 @@ class MLIRLexer(Lexer):
                         pos = am.end()
                         continue
                 type_ = keywords.get(value, value)
-            elif kind == "int":
-                type_ = "NEG_INT" if value[0] == "-" else "INT"
-            elif kind == "float":
-                type_ = "FLOAT"
+                if value == "{":
+                    enclosing.append(current)
+                elif value == "}" and enclosing:
+                    current = enclosing.pop()
+            elif kind == "int" or kind == "float":
+                type_ = "FLOAT" if kind == "float" else "NEG_INT" if value[0] == "-" else "INT"
+                if value[0] == "-" and type_ not in acc and self.minus in acc:
+                    # a binary minus: `-` then the number
+                    yield Token(self.minus, "-", pos, line, pos - line_start + 1)
+                    pos += 1
+                    value = value[1:]
+                    type_ = "FLOAT" if kind == "float" else "INT"
             elif kind == "string":
                 type_ = "STRING"
+                if "_OP_START" in acc:  # a generic op's name, or an attribute name
+                    current = value[1:].split(".", 1)[0]
             elif kind == "excl":
                 type_ = keywords.get(value, "EXCL_ID")
                 if type_ not in acc:
@@ -149,6 +174,15 @@ class MLIRLexer(Lexer):
             self.last_token = tok
             yield tok
             pos = m.end()
+
+    def _op(self, name: str, enclosing: list[str]) -> tuple[str, str]:
+        """The op terminal and dialect of an op name written without its dialect."""
+        keywords = self.keywords
+        for dialect in (*reversed(enclosing), "builtin"):
+            op = keywords.get(f"{dialect}.{name}", "")
+            if op.startswith("OP_"):
+                return op, dialect
+        return "", ""
 
     @staticmethod
     def _dims(text: str, pos: int, acc: Any) -> tuple[str, str] | None:

@@ -153,7 +153,6 @@ def index_grammar(rule: str) -> str:
 ?{rule}_unary: "-" {rule}_unary -> {rule}_neg
     | "(" {rule}_expr ")"
     | INT -> {rule}_const
-    | NEG_INT -> {rule}_neg_const
     | VALUE_ID -> {rule}_value
 """
 
@@ -234,11 +233,6 @@ def _const(p: ParseState, tok: Token) -> _Node:
     return _Node("const", (int(tok, 0),), tok)
 
 
-def _neg_const(p: ParseState, tok: Token) -> _Node:
-    # dlir's lexer reads `-1` as one token: it is `-` applied to `1`, as in xDSL
-    return _Node("neg", (_Node("const", (int(tok[1:], 0),), tok),), tok)
-
-
 def _value(p: ParseState, tok: Token) -> _Node:
     return _Node("value", (), tok)
 
@@ -253,7 +247,6 @@ def index_callbacks(rule: str) -> dict[str, Callable[..., object]]:
         f"{rule}_div": _division_keyword,
         f"{rule}_neg": _neg,
         f"{rule}_const": _const,
-        f"{rule}_neg_const": _neg_const,
         f"{rule}_value": _value,
     }
 
