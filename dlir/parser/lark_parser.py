@@ -71,8 +71,11 @@ def _custom_forms() -> list[CustomForm]:
         raise GrammarBuildError(
             f"cannot import dlir's custom forms (dlir.parser.custom): {type(err).__name__}: {err}"
         ) from err
+    package_forms: tuple[CustomForm, ...] | None = getattr(custom, "FORMS", None)
+    if package_forms is None:
+        raise GrammarBuildError("dlir.parser.custom does not export FORMS (see INTERFACE.md)")
     forms = {f.op_name: f for f in CORE}
-    for form in getattr(custom, "FORMS", ()):
+    for form in package_forms:
         forms[form.op_name] = form
     for form in forms.values():
         _check_form(form)
@@ -92,10 +95,12 @@ def _check_form(form: CustomForm) -> None:
     if form.rule not in defined:
         raise fail(f"its grammar does not define its top rule '{form.rule}'")
     for name in sorted(defined):
-        if not name.startswith(form.rule):
-            raise fail(f"rule '{name}' does not start with '{form.rule}'")
         if name.isupper():
             raise fail(f"it defines the terminal '{name}' (use the core's terminals)")
+        if not name.startswith(form.rule):
+            raise fail(f"rule '{name}' does not start with '{form.rule}'")
+    if not re.search(rf"\b{op_terminal(form.op_name)}\b", form.grammar):
+        raise fail(f"its grammar never uses the op name terminal {op_terminal(form.op_name)}")
     for name in form.callbacks:
         if name not in defined and not re.search(rf"->\s*{name}\b", form.grammar):
             raise fail(f"callback for '{name}', which is not a rule or alias of the form")

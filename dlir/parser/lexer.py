@@ -72,7 +72,7 @@ class MLIRLexer(Lexer):
         assert angle is not None, "the grammar must define ANGLE_BODY"
         self.angle = re.compile(angle)
         self.last_token: Token | None = None
-        self.minus = self.keywords.get("-")
+        self.minus = self.keywords.get("-", "-")  # the binary minus terminal, if any
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         text: str = lexer_state.text.text
