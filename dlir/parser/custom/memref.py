@@ -12,6 +12,8 @@ As in xDSL, an `alignment` entry of alloc's attribute dictionary becomes the pro
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false, reportMissingTypeStubs=false
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lark import Token
 from xdsl.dialects.builtin import DenseArrayBase, IndexType, i64
 from xdsl.dialects.memref import AllocOp, ExpandShapeOp, ReinterpretCastOp, SubviewOp
@@ -66,64 +68,38 @@ _Items = list[Token | int]
 
 
 def _offsets_sizes_strides(
-    p: ParseState,
-    name: Token,
     op_type: type[SubviewOp] | type[ReinterpretCastOp],
-    source: Token,
-    lists: tuple[_Items, _Items, _Items],
-    attrs: dict[str, Attribute] | None,
-    source_type: Attribute,
-    result_type: Attribute,
-) -> Operation:
-    source_value = p.use(source, source_type)
-    (offsets, static_offsets), (sizes, static_sizes), (strides, static_strides) = (
-        split_index_list(p, items, _INDEX) for items in lists
-    )
-    op = op_type.build(
-        operands=[source_value, offsets, sizes, strides],
-        result_types=[result_type],
-        properties={
-            "static_offsets": DenseArrayBase.from_list(i64, static_offsets),
-            "static_sizes": DenseArrayBase.from_list(i64, static_sizes),
-            "static_strides": DenseArrayBase.from_list(i64, static_strides),
-        },
-        attributes=attrs or {},
-    )
-    return p.located(op, name)
+) -> Callable[..., Operation]:
+    """The callback of a form with offsets, sizes and strides lists (subview, reinterpret_cast)."""
 
+    def build(
+        p: ParseState,
+        name: Token,
+        source: Token,
+        offsets: _Items,
+        sizes: _Items,
+        strides: _Items,
+        attrs: dict[str, Attribute] | None,
+        source_type: Attribute,
+        result_type: Attribute,
+    ) -> Operation:
+        source_value = p.use(source, source_type)
+        (dyn_offsets, static_offsets), (dyn_sizes, static_sizes), (dyn_strides, static_strides) = (
+            split_index_list(p, items, _INDEX) for items in (offsets, sizes, strides)
+        )
+        op = op_type.build(
+            operands=[source_value, dyn_offsets, dyn_sizes, dyn_strides],
+            result_types=[result_type],
+            properties={
+                "static_offsets": DenseArrayBase.from_list(i64, static_offsets),
+                "static_sizes": DenseArrayBase.from_list(i64, static_sizes),
+                "static_strides": DenseArrayBase.from_list(i64, static_strides),
+            },
+            attributes=attrs or {},
+        )
+        return p.located(op, name)
 
-def _subview(
-    p: ParseState,
-    name: Token,
-    source: Token,
-    offsets: _Items,
-    sizes: _Items,
-    strides: _Items,
-    attrs: dict[str, Attribute] | None,
-    source_type: Attribute,
-    result_type: Attribute,
-) -> Operation:
-    lists = (offsets, sizes, strides)
-    return _offsets_sizes_strides(
-        p, name, SubviewOp, source, lists, attrs, source_type, result_type
-    )
-
-
-def _reinterpret_cast(
-    p: ParseState,
-    name: Token,
-    source: Token,
-    offsets: _Items,
-    sizes: _Items,
-    strides: _Items,
-    attrs: dict[str, Attribute] | None,
-    source_type: Attribute,
-    result_type: Attribute,
-) -> Operation:
-    lists = (offsets, sizes, strides)
-    return _offsets_sizes_strides(
-        p, name, ReinterpretCastOp, source, lists, attrs, source_type, result_type
-    )
+    return build
 
 
 def _expand_shape(
@@ -156,14 +132,17 @@ FORMS: tuple[CustomForm, ...] = (
         "memref.subview",
         "memref_subview",
         SUBVIEW_GRAMMAR,
-        {"memref_subview": _subview, **index_list_callbacks("memref_subview")},
+        {
+            "memref_subview": _offsets_sizes_strides(SubviewOp),
+            **index_list_callbacks("memref_subview"),
+        },
     ),
     CustomForm(
         "memref.reinterpret_cast",
         "memref_reinterpret_cast",
         REINTERPRET_CAST_GRAMMAR,
         {
-            "memref_reinterpret_cast": _reinterpret_cast,
+            "memref_reinterpret_cast": _offsets_sizes_strides(ReinterpretCastOp),
             **index_list_callbacks("memref_reinterpret_cast"),
         },
     ),
