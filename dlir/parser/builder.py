@@ -3,16 +3,16 @@
 The LALR parser calls `Builder.<rule>(children)` on every reduction (Lark's inline
 `transformer=`), so no parse tree is ever built. Builtin types (integers, floats, shaped
 types, tuples, functions) and the LLVM types the pipeline lowers into have grammar rules
-and are memoised by their parts. Bodies of dialect types/attributes and of the
-structured builtin attributes (`#llvm.fastmath<fast>`, `dense<...>`, `affine_map<...>`)
-are lexed as one balanced `<...>` token and handed to the attribute's own parser
-(xDSL's), as MLIR hands them to the dialect, memoised by text.
+and are memoised by their parts. The builtin attributes with a structured body
+(`dense<...>`, `array<...>`, `affine_map<...>`, `strided<...>`, ...) are built by the
+callbacks of `builtin_attrs.py` (mixed in). Bodies of dialect types/attributes
+(`#llvm.fastmath<fast>`) are lexed as one balanced `<...>` token and handed to the
+attribute's own parser (xDSL's), as MLIR hands them to the dialect, memoised by text.
 """
 
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -24,7 +24,6 @@ from xdsl.dialects.builtin import (
     BoolAttr,
     CallSiteLoc,
     ComplexType,
-    DenseResourceAttr,
     DictionaryAttr,
     FileLineColLoc,
     Float64Type,
@@ -40,7 +39,6 @@ from xdsl.dialects.builtin import (
     NameLoc,
     NoneAttr,
     NoneType,
-    ShapedType,
     Signedness,
     StringAttr,
     SymbolRefAttr,
@@ -66,12 +64,12 @@ from xdsl.parser.attribute_parser import AttrParser
 from xdsl.utils.exceptions import ParseError
 from xdsl.utils.mlir_lexer import MLIRTokenKind
 
+from dlir.parser.builtin_attrs import BuiltinAttrs
 from dlir.parser.plugin import Argument
 from dlir.parser.state import ParseState, int_attr
 
 Children = list[Any]
 _VARIADIC = object()
-_RESOURCE_NAME = re.compile(r"[\w$.\-]+")
 
 _FLOAT_TYPES: dict[str, Attribute] = dict(AttrParser._builtin_float_types)  # pyright: ignore[reportPrivateUsage]
 _INDEX = IndexType()
@@ -119,10 +117,11 @@ def parse_int(text: str) -> int:
     return -value if neg else value
 
 
-class Builder:
+class Builder(BuiltinAttrs):
     """The callbacks of the core rules; `p` is the state of the parse in progress."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.p: ParseState = cast(ParseState, None)
 
     def add_callbacks(self, callbacks: dict[str, Callable[[Children], object]]) -> None:
@@ -353,23 +352,6 @@ class Builder:
 
     def unit_attr(self, c: Children) -> Attribute:
         return _UNIT
-
-    def body_attr(self, c: Children) -> Attribute:
-        kw: Token = c[0]
-        if kw == "dense_resource":
-            return self._dense_resource(kw, c[1], c[2])
-        text = c[0] + c[1] if c[2] is None else f"{c[0]}{c[1]} : {c[2]}"
-        return self.sub_parse(text, c[0], False)
-
-    def _dense_resource(self, kw: Token, body: Token, type: Attribute | None) -> Attribute:
-        p = self.p
-        name = body[1:-1].strip()
-        if not _RESOURCE_NAME.fullmatch(name):
-            raise p.error(f"expected a resource handle, found '{name}'", body)
-        if not isinstance(type, ShapedType):
-            raise p.error(f"dense resource should have a shaped type, got: {type}", kw)
-        interface = p.resource_interface("builtin", kw)
-        return DenseResourceAttr.from_params(p.resources.handle(interface, name), type)
 
     def distinct_attr(self, c: Children) -> Attribute:
         return self.sub_parse(f"distinct[{c[0]}]{c[1]}", c[0], False)

@@ -36,6 +36,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from dlir.ir.diagnostics import DiagnosticError, SourceLoc
 from dlir.parser.builder import Builder, Children
+from dlir.parser.builtin_attrs import builtin_attrs_grammar
 from dlir.parser.lexer import MLIRLexer
 from dlir.parser.plugin import CustomForm, op_terminal
 from dlir.parser.state import ParseState
@@ -172,6 +173,7 @@ def _assemble(forms: list[CustomForm]) -> _Grammar:
     core = (_HERE / "mlir.lark").read_text()
     text = (
         core.replace("@ANGLE_BODY@", _balanced_angle(6))
+        .replace("@BUILTIN_ATTR_RULES@", builtin_attrs_grammar())
         .replace("@CUSTOM_OPS@", "\n    | ".join(alternatives))
         .replace("@CUSTOM_RULES@", "\n".join(rules + terminals))
     )
@@ -372,10 +374,10 @@ _TERMINAL_WORDS = {
     "SHAPE": "dimensions",
     "VECTOR_SHAPE": "dimensions",
     "UNRANKED": "'*x'",
-    "ATTR_KW": "attribute",
     "EXCL_ID": "type",
     "HASH_ID": "attribute",
     "ANGLE_BODY": "'<'",
+    "DENSE_NUMBERS": "numbers",
 }
 
 

@@ -6,7 +6,10 @@ regex of token *shapes* (value, identifier, number, string, punctuation, ...) an
 the terminal by a dictionary lookup against the parser state's accepted terminals — the
 same contextual behaviour (a keyword is a keyword only where the grammar expects it) at a
 fraction of the cost. A `<` where the grammar accepts `ANGLE_BODY` takes the whole
-balanced `<...>` text as one token.
+balanced `<...>` text as one token (the body of a dialect type or attribute; builtin
+attributes such as `dense<...>` and `affine_map<...>` are lexed token by token), and a
+flat run of numbers where it accepts `DENSE_NUMBERS` is one token (`[1, 2, 3]` in a
+`dense<...>`).
 
 Two more context rules, as in MLIR's parser:
 
@@ -17,7 +20,8 @@ Two more context rules, as in MLIR's parser:
   (custom or generic) belongs to that op, and a `}` makes the op that owned the `{`
   current again (for `} else {`).
 * **Minus signs.** `-1` is one negative-integer token where the grammar accepts one; where
-  it accepts a binary `-` instead (`%i -1` in an index expression), it is `-` then `1`.
+  it accepts a binary `-` instead (`%i -1` in an index expression, `d0 -1` in an affine
+  map), it is `-` then `1`.
 """
 
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false, reportMissingTypeStubs=false, reportIncompatibleMethodOverride=false
@@ -51,9 +55,6 @@ _SHAPES_DIMS = (
     ("VECTOR_SHAPE", re.compile(r"(?:(?:[0-9]+|\[[0-9]+\])x)+")),
     ("UNRANKED", re.compile(r"\*x")),
 )
-_ATTR_KW = frozenset(
-    ("dense_resource", "dense", "array", "affine_map", "affine_set", "strided", "opaque", "sparse")
-)
 
 
 class MLIRLexer(Lexer):
@@ -64,13 +65,17 @@ class MLIRLexer(Lexer):
     def __init__(self, lexer_conf: Any) -> None:
         self.keywords: dict[str, str] = {}
         angle = None
+        numbers = r"(?!)"  # matches nothing: a grammar without dense literals
         for term in lexer_conf.terminals:
             if isinstance(term.pattern, PatternStr):
                 self.keywords[term.pattern.value] = term.name
             elif term.name == "ANGLE_BODY":
                 angle = term.pattern.value
+            elif term.name == "DENSE_NUMBERS":
+                numbers = term.pattern.value
         assert angle is not None, "the grammar must define ANGLE_BODY"
         self.angle = re.compile(angle)
+        self.numbers = re.compile(numbers)
         self.last_token: Token | None = None
         self.minus = self.keywords.get("-", "-")  # the binary minus terminal, if any
 
@@ -81,6 +86,7 @@ class MLIRLexer(Lexer):
         keywords = self.keywords
         match = _SHAPES.match
         angle = self.angle.match
+        numbers = self.numbers.match
         pos, end = lexer_state.text.start, lexer_state.text.end
         line, line_start = 1, 0
         # the dialect of the op owning each open `{`, and of the op named last
@@ -103,6 +109,19 @@ class MLIRLexer(Lexer):
                 pos = m.end()
                 continue
             acc = states[stack[-1]]
+            if "DENSE_NUMBERS" in acc:  # `1, 2.5, -3` up to the `]` of a dense literal
+                nm = numbers(text, pos)
+                if nm is not None:
+                    value = nm.group()
+                    tok = Token("DENSE_NUMBERS", value, pos, line, pos - line_start + 1)
+                    self.last_token = tok
+                    yield tok
+                    newlines = value.count("\n")
+                    if newlines:
+                        line += newlines
+                        line_start = pos + value.rindex("\n") + 1
+                    pos = nm.end()
+                    continue
             if "SHAPE" in acc or "VECTOR_SHAPE" in acc:
                 dims = self._dims(text, pos, acc)
                 if dims is not None:
@@ -130,7 +149,7 @@ class MLIRLexer(Lexer):
                             yield tok
                             pos = m.end()
                             continue
-                    type_ = self._ident(value, text, m.end(), acc)
+                    type_ = self._ident(value, acc)
             elif kind == "punct":
                 if value == "<" and "ANGLE_BODY" in acc:
                     am = angle(text, pos)
@@ -194,12 +213,10 @@ class MLIRLexer(Lexer):
                     return name, m.group()
         return None
 
-    def _ident(self, value: str, text: str, after: int, acc: Any) -> str:
+    def _ident(self, value: str, acc: Any) -> str:
         """The terminal of an identifier that is not an accepted keyword as spelled."""
         if "INT_TYPE" in acc and _INT_TYPE.fullmatch(value):
             return "INT_TYPE"
-        if value in _ATTR_KW and "ATTR_KW" in acc and text.startswith("<", after):
-            return "ATTR_KW"
         builtin = self.keywords.get("builtin." + value)
         if builtin is not None and builtin in acc:
             return builtin

@@ -25,7 +25,9 @@ from tests.unit.parser.conftest import Compare
 # (lookahead, rule that could be reduced instead) -> where Lark's shift is argued right
 DOCUMENTED = [
     # mlir.lark, `?attribute`: `: type` of an attribute is taken greedily
-    (r"COLON", r"<attribute : (INT|NEG_INT|FLOAT|ATTR_KW ANGLE_BODY)>"),
+    (r"COLON", r"<attribute : (INT|NEG_INT|FLOAT)>"),
+    (r"COLON", r"<opaque_attr : OPAQUE LESSTHAN STRING COMMA STRING MORETHAN>"),
+    (r"COLON", r"<sparse_attr : SPARSE ANGLE_BODY>"),
     # formats.py docstring: optional operands at the end of an op are taken greedily
     (r"VALUE_ID", r"<fmt_\w+ : OP_\w+( LPAR VALUE_ID RPAR)?( attr_dict)?>"),
     # formats.py: an optional type list after `:` / `->` is taken greedily
