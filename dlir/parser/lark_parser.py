@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
@@ -141,7 +142,11 @@ def _cache_dir() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dlir"
     )
     path = Path(base)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:  # an unwritable home: fall back to the temporary directory
+        path = Path(tempfile.gettempdir()) / f"dlir-cache-{os.getuid()}"
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
