@@ -137,7 +137,8 @@ def _prune(cache: Path, keep: int = 6) -> None:
             old.unlink(missing_ok=True)
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Where the assembled grammar and its LALR tables are cached (`$DLIR_CACHE_DIR`)."""
     base = os.environ.get("DLIR_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "dlir"
     )
@@ -204,7 +205,7 @@ class LarkMLIRParser:
     def _load(self, forms: list[CustomForm]) -> None:
         spelled = "\0".join(f"{f.op_name}\0{f.rule}\0{f.grammar}" for f in forms)
         stamp = _source_stamp() + hashlib.sha256(spelled.encode()).hexdigest()[:8]
-        cache = _cache_dir()
+        cache = cache_dir()
         meta_path = cache / f"grammar-{stamp}.json"
         if meta_path.exists():
             meta = json.loads(meta_path.read_text())

@@ -196,3 +196,14 @@ def test_minus_inside_a_value_name_is_the_name() -> None:
 def test_negative_literals_stay_negative(both: Compare) -> None:
     module = both('"test.op"() {a = -1 : i32, b = -2.5 : f32, c = [-3, -0x4]} : () -> ()')
     assert "a = -1 : i32" in str(module) and "b = -2.500000e+00 : f32" in str(module)
+
+
+def test_unwritable_cache_home_falls_back_to_temp(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from dlir.parser import lark_parser
+
+    monkeypatch.setenv("DLIR_CACHE_DIR", "/proc/not-writable/dlir")
+    path = lark_parser.cache_dir()
+    assert path.is_dir() and path.parent == Path(tempfile.gettempdir())
