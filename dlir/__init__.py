@@ -6,4 +6,18 @@ starts fast.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers only: at run time `__getattr__` imports it on first use
+    from dlir.interpreter import interpret as interpret
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # `dlir.interpret` imports xDSL and numpy only when first used.
+    if name == "interpret":
+        from dlir.interpreter import interpret
+
+        return interpret
+    raise AttributeError(f"module 'dlir' has no attribute {name!r}")
