@@ -2,6 +2,8 @@
 
     dl-opt input.mlir -p canonicalize,cse -o out.mlir
     dl-opt bad.mlir --verify-diagnostics --split-input-file
+    dl-opt in.mlir -p 'graph.func(graph-cse),canonicalize' --time-passes --reproducer=r.mlir
+    dl-opt r.mlir                      # replays the pipeline in r.mlir's `// dl-opt -p` header
 
 Imports are lazy: `dl-opt --version` must not pay for xDSL.
 """
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from xdsl.context import Context
+    from xdsl.dialects.builtin import ModuleOp
 
     from dlir.ir.diagnostics import Diagnostic
 
@@ -39,7 +42,18 @@ def build_arg_parser() -> argparse.ArgumentParser:
         default=os.environ.get("DLIR_PARSER", "lark"),
         help="text parser: dlir's Lark parser, or xDSL's (the reference); env DLIR_PARSER",
     )
-    p.add_argument("--list-passes", action="store_true", help="list registered passes and exit")
+    p.add_argument("--list-passes", action="store_true", help="list registered passes (with options and anchor) and exit")
+    p.add_argument("--load-pass-plugin", action="append", default=[], metavar="FILE.py", help="import a Python file that registers passes")
+    p.add_argument("--disable-verify", action="store_true", help="do not verify the IR after each pass")
+    p.add_argument("--print-ir-before", default="", metavar="A,B", help="print the IR before the named passes (stderr)")
+    p.add_argument("--print-ir-after", default="", metavar="A,B", help="print the IR after the named passes (stderr)")
+    p.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass (stderr)")
+    p.add_argument("--print-ir-after-change", action="store_true", help="print the IR after each pass that changed it")
+    p.add_argument("--print-ir-after-failure", action="store_true", help="print the IR a failing pass left behind")
+    p.add_argument("--print-ir-tree-dir", default=None, metavar="DIR", help="write the IR after each pass to one file per pass in DIR")
+    p.add_argument("--time-passes", action="store_true", help="print a pass timing tree to stderr")
+    p.add_argument("--pass-statistics", action="store_true", help="print the counters passes reported to stderr")
+    p.add_argument("--reproducer", default=None, metavar="FILE", help="on a pass failure, write the IR before it and its pipeline to FILE")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
     return p
@@ -54,6 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"dl-opt {__version__} (xdsl {version('xdsl')})")
         return 0
+    if args.load_pass_plugin:
+        from dlir.passes.registry import load_plugin_file
+
+        for path in args.load_pass_plugin:
+            try:
+                load_plugin_file(path)
+            except (OSError, ImportError) as err:
+                print(f"dl-opt: error: cannot load pass plugin: {err}", file=sys.stderr)
+                return 1
     if args.list_passes:
         return _list_passes()
     try:
@@ -66,12 +89,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _list_passes() -> int:
-    from dlir.passes import PASSES, describe
+    """Each pass with its anchor and options, then the named pipelines:
 
-    width = max(map(len, PASSES), default=0)
+      graph-cse  (on graph.func)  Common subexpression elimination for graph ops.
+        --size-limit=<int>  default 1024: max elements of a folded result
+    """
+    import dataclasses
+
+    from dlir.passes.registry import PASSES, PIPELINES, load_entry_point_plugins, pass_info
+
+    load_entry_point_plugins()
+    print("Passes:")
     for name in sorted(PASSES):
-        print(f"  {name.ljust(width)}  {describe(name)}")
+        info = pass_info(name)
+        print(f"  {name}  (on {info.anchor})  {info.description or '(no description)'}")
+        if info.requires or info.produces:
+            print(f"    requires: {', '.join(info.requires) or '-'}  produces: {', '.join(info.produces) or '-'}")
+        for opt in info.options:
+            default = "required" if opt.default is dataclasses.MISSING else f"default {_show(opt.default)}"
+            help_text = f": {opt.help}" if opt.help else ""
+            print(f"    {opt.spelled}=<{opt.type_name}>  {default}{help_text}")
+    print("Pipelines:")
+    for name in sorted(PIPELINES):
+        spec, description = PIPELINES[name]
+        print(f"  {name}  = '{spec}'  {description}")
     return 0
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        from typing import cast
+
+        return ",".join(_show(v) for v in cast(tuple[object, ...], value))
+    return str(value)
 
 
 def _read_input(path: str) -> tuple[str, str]:
@@ -136,10 +188,13 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
     parse = parse_module_xdsl if args.parser == "xdsl" else parse_module
     module = parse(chunk, filename, ctx)
     verify(module)
-    if args.passes:
-        from dlir.passes import run_pipeline
+    spec = args.passes
+    if not spec:
+        from dlir.passes.manager import reproducer_pipeline
 
-        run_pipeline(args.passes, module, ctx)
+        spec = reproducer_pipeline(chunk.lstrip("\n")) or ""
+    if spec:
+        _run_passes(spec, module, ctx, args)
         verify(module)
     if args.verify_roundtrip:
         from dlir.ir.diagnostics import DiagnosticError
@@ -149,6 +204,56 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
         if problem is not None:
             raise DiagnosticError.at(f"round trip failed: {problem}")
     return print_module(module, generic=args.print_op_generic)
+
+
+def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from dlir.ir.diagnostics import Diagnostic
+    from dlir.passes.instrument import PassInstrumentation, PassStatistics, PrintIR, TimePasses
+    from dlir.passes.manager import PassFailure, PassManager, write_reproducer
+
+    def names(text: str) -> frozenset[str]:
+        return frozenset(n.strip() for n in text.split(",") if n.strip())
+
+    instruments: list[PassInstrumentation] = []
+    printer = PrintIR(
+        before=names(args.print_ir_before),
+        after=names(args.print_ir_after),
+        after_all=args.print_ir_after_all,
+        after_change=args.print_ir_after_change,
+        after_failure=args.print_ir_after_failure,
+        tree_dir=Path(args.print_ir_tree_dir) if args.print_ir_tree_dir else None,
+    )
+    if printer.before or printer.after or printer.after_all or printer.after_change or printer.after_failure or printer.tree_dir:
+        instruments.append(printer)
+    timer = TimePasses() if args.time_passes else None
+    stats = PassStatistics() if args.pass_statistics else None
+    instruments.extend(i for i in (timer, stats) if i is not None)
+
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=sys.stderr)
+
+    manager = PassManager.parse(
+        spec,
+        ctx,
+        instruments=instruments,
+        verify_each=not args.disable_verify,
+        keep_ir_before=args.reproducer is not None,
+        warn=warn,
+    )
+    try:
+        manager.run(module)
+    except PassFailure as failure:
+        if args.reproducer:
+            write_reproducer(args.reproducer, failure)
+            failure.diagnostic.notes.append(Diagnostic(f"reproducer written to {args.reproducer}", severity="note"))
+        raise
+    finally:
+        if timer is not None:
+            sys.stderr.write(timer.report())
+        if stats is not None:
+            sys.stderr.write(stats.report())
 
 
 def _write_output(path: str, text: str) -> None:

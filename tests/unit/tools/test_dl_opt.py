@@ -118,3 +118,21 @@ def test_version_imports_nothing_heavy() -> None:
 def test_list_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--list-passes"]) == 0
     assert "canonicalize" in capsys.readouterr().out
+
+
+def test_pipeline_error_exits_1_with_caret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(tmp_path, GOOD, "-p", "cse{depth=abc}") == 1
+    err = capsys.readouterr().err
+    assert "error: 'cse' has no option 'depth' (its options: none)\n  cse{depth=abc}\n      ^" in err
+
+
+def test_reproducer_header_is_replayed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "// dl-opt -p 'builtin.module(cse)'\n" + GOOD.replace("func.return %b", "%c = arith.addi %a, %a : i32\n  func.return %c")
+    assert run(tmp_path, text) == 0
+    assert capsys.readouterr().out.count("arith.addi") == 1
+
+
+def test_print_ir_tree_dir_writes_one_file_per_pass(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    assert run(tmp_path, GOOD, "-p", "cse,canonicalize", f"--print-ir-tree-dir={tree}") == 0
+    assert sorted(p.name for p in tree.iterdir()) == ["001_cse_builtin_module.mlir", "002_canonicalize_builtin_module.mlir"]
