@@ -40,6 +40,12 @@ PASSES: dict[str, str] = {
     **GRAPH_PASSES,
 }
 
+# Descriptions for reused xDSL passes whose classes carry no docstring.
+_DESCRIPTIONS: dict[str, str] = {
+    "cse": "Eliminate common subexpressions (xDSL's CSE).",
+    "dce": "Erase ops whose results are unused and that have no side effects (xDSL's DCE).",
+}
+
 # Named pipelines: `-p graph-cleanup` expands to the pipeline text on the right.
 PIPELINES: dict[str, tuple[str, str]] = {
     "graph-cleanup": (
@@ -175,7 +181,7 @@ def pass_info(name: str) -> PassInfo:
     anchor = str(getattr(cls, "anchor", MODULE_ANCHOR))
     requires = tuple(str(d) for d in getattr(cls, "requires", ()))
     produces = tuple(str(d) for d in getattr(cls, "produces", ()))
-    description = doc.splitlines()[0] if doc else ""
+    description = doc.splitlines()[0] if doc else _DESCRIPTIONS.get(name, "")
     return PassInfo(name, description, anchor, options_of(cls), requires, produces, cls)
 
 
