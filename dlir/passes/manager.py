@@ -123,7 +123,10 @@ def _instantiate(text: PassText, spec: str) -> ModulePass:
     for option in info.options:
         if option.name not in kwargs and option.default is dataclasses.MISSING:
             raise PipelineError(f"'{text.name}' needs option '{option.spelled}' ({option.type_name})", spec, text.pos)
-    return info.cls(**kwargs)
+    try:
+        return info.cls(**kwargs)
+    except (ValueError, TypeError) as err:  # the pass rejects its option values
+        raise PipelineError(f"'{text.name}': {err}", spec, text.pos) from None
 
 
 def _flatten(nest: NestText, spec: str, ctx: Context | None, expanding: tuple[str, ...] = ()) -> list[Step]:
