@@ -54,6 +54,12 @@ def build_arg_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-passes", action="store_true", help="print a pass timing tree to stderr")
     p.add_argument("--pass-statistics", action="store_true", help="print the counters passes reported to stderr")
     p.add_argument("--reproducer", default=None, metavar="FILE", help="on a pass failure, write the IR before it and its pipeline to FILE")
+    run = p.add_argument_group("running (reference interpreter)")
+    run.add_argument("--run", action="store_true", help="run the entry function and print its results instead of the IR")
+    run.add_argument("--run-entry", metavar="NAME", help="function to run (default: @main, else the first graph/func/te function)")
+    run.add_argument("--run-input", metavar="FILE", action="append", default=[], help="inputs from .npy (one argument) or .npz (all its arrays); repeatable")
+    run.add_argument("--seed", type=int, default=0, help="seed of the random inputs used when no --run-input is given")
+    run.add_argument("--run-out", metavar="FILE.npz", help="save the results to an .npz file")
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
     return p
@@ -211,6 +217,10 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
         problem = roundtrip_error(module, parse, ctx)
         if problem is not None:
             raise DiagnosticError.at(f"round trip failed: {problem}")
+    if args.run:
+        from dlir.tools.run import run
+
+        return run(module, ctx, args)
     return print_module(module, generic=args.print_op_generic)
 
 
