@@ -9,6 +9,7 @@ used; `manager` checks a pipeline before running it and verifies after each pass
 
 from __future__ import annotations
 
+from dlir.passes.api import FunctionPass, PatternPass, pattern_pass
 from dlir.passes.manager import PassFailure, PassManager, PassWarning, Step, run_pipeline, statistic
 from dlir.passes.registry import (
     PASSES,
@@ -24,14 +25,17 @@ from dlir.passes.registry import (
 __all__ = [
     "PASSES",
     "PIPELINES",
+    "FunctionPass",
     "PassFailure",
     "PassManager",
     "PassWarning",
+    "PatternPass",
     "Step",
     "available_passes",
     "describe",
     "load_pass",
     "pass_info",
+    "pattern_pass",
     "register_pass",
     "register_pipeline",
     "run_pipeline",

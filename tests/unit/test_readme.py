@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -30,8 +32,11 @@ def test_mlir_blocks_verify_and_round_trip(text: str) -> None:
 
 @pytest.mark.parametrize("code", blocks("python"))
 def test_python_blocks_run(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Run each block as the module of a user's own file would run.
     monkeypatch.chdir(ROOT)
-    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    module = types.ModuleType(f"readme_block_{abs(hash(code))}")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(code, "README.md", "exec", dont_inherit=True), module.__dict__)
 
 
 def test_ci_runs_the_readme_test_command() -> None:
