@@ -33,11 +33,31 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
+    PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
 )
 
+from dlir.passes.manager import statistic
 from dlir.passes.registry import MODULE_ANCHOR, register_pass
+
+
+class Counted(RewritePattern):
+    """`inner`, counting each rewrite it makes under its class name (`--pass-statistics`)."""
+
+    def __init__(self, inner: RewritePattern) -> None:
+        self.inner = inner
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        acted_before = rewriter.has_done_action
+        self.inner.match_and_rewrite(op, rewriter)
+        if rewriter.has_done_action and not acted_before:
+            statistic(type(self.inner).__name__)
+
+
+def counted(patterns: Sequence[RewritePattern]) -> GreedyRewritePatternApplier:
+    """Apply `patterns` greedily, counting the rewrites of each one."""
+    return GreedyRewritePatternApplier([Counted(p) for p in patterns])
 
 
 @dataclass(frozen=True)
@@ -63,13 +83,14 @@ class FunctionPass(ModulePass):
 
 @dataclass(frozen=True)
 class PatternPass(FunctionPass):
-    """A pass that applies `patterns()` greedily inside each anchored op until none fires."""
+    """A pass that applies `patterns()` greedily inside each anchored op until none fires;
+    `--pass-statistics` shows how often each pattern rewrote."""
 
     def patterns(self) -> Sequence[RewritePattern]:
         raise NotImplementedError(f"{type(self).__name__} must define patterns")
 
     def run_on_function(self, ctx: Context, func: Operation) -> None:
-        walker = PatternRewriteWalker(GreedyRewritePatternApplier(list(self.patterns())))
+        walker = PatternRewriteWalker(counted(self.patterns()))
         for region in func.regions:
             walker.rewrite_region(region)
 

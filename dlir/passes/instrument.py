@@ -172,6 +172,5 @@ class PassStatistics(PassInstrumentation):
         lines = [bar, "... Pass statistics report ...".center(79).rstrip(), bar]
         for label, stats in self.counts.items():
             lines.append(label)
-            width = max(map(len, stats), default=0)
-            lines.extend(f"  ({count}) {key.ljust(width)}" for key, count in stats.items())
+            lines.extend(f"  ({count}) {key}" for key, count in stats.items())
         return "\n".join(lines) + "\n"

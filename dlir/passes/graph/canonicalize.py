@@ -20,7 +20,6 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import SSAValue
 from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier,
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
@@ -44,6 +43,7 @@ from dlir.dialects.graph import (
     constant_value,
 )
 from dlir.dialects.graph.common import ints
+from dlir.passes.api import counted
 from dlir.passes.graph.common import GraphFuncPass
 
 
@@ -219,5 +219,5 @@ class GraphCanonicalizePass(GraphFuncPass):
     name = "graph-canonicalize"
 
     def run_on_function(self, ctx: Context, func: FuncOp) -> None:
-        patterns = GreedyRewritePatternApplier(list(GRAPH_CANONICALIZATION_PATTERNS))
+        patterns = counted(GRAPH_CANONICALIZATION_PATTERNS)
         PatternRewriteWalker(patterns, apply_recursively=True).rewrite_region(func.body)

@@ -22,6 +22,7 @@ from xdsl.rewriter import InsertPoint
 
 from dlir.dialects.graph import ConstantOp, FuncOp, constant_value
 from dlir.passes.graph.common import GraphFuncPass, is_graph_value_op
+from dlir.passes.manager import statistic
 
 
 def value_key(op: Operation, ctx: Context | None = None) -> Hashable:
@@ -77,4 +78,4 @@ class GraphCSEPass(GraphFuncPass):
 
     def run_on_function(self, ctx: Context, func: FuncOp) -> None:
         block = func.body.block
-        cse_block(block, PatternRewriter(InsertPoint.at_start(block)), ctx)
+        statistic("ops merged", cse_block(block, PatternRewriter(InsertPoint.at_start(block)), ctx))

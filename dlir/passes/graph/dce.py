@@ -19,6 +19,7 @@ from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, Rewrite
 
 from dlir.dialects.graph import FuncOp
 from dlir.passes.graph.common import GraphFuncPass, is_graph_value_op
+from dlir.passes.manager import statistic
 
 
 class EraseDeadGraphOp(RewritePattern):
@@ -29,6 +30,7 @@ class EraseDeadGraphOp(RewritePattern):
         if any(result.uses for result in op.results):
             return
         rewriter.erase(op)
+        statistic("ops erased")
 
 
 @dataclass(frozen=True)

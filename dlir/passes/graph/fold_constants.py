@@ -27,6 +27,7 @@ from dlir.dialects.graph.common import num_elements, tensor_type
 from dlir.interpreter.common import InterpreterError, conform
 from dlir.interpreter.graph_ops import GRAPH_OPS
 from dlir.passes.graph.common import GraphFuncPass, is_graph_value_op
+from dlir.passes.manager import statistic
 
 
 class FoldConstantOperands(RewritePattern):
@@ -60,6 +61,7 @@ class FoldConstantOperands(RewritePattern):
             return
         folded = constant(value, element_type=result_type.element_type, name="folded", ctx=self.ctx)
         rewriter.replace(op, folded)
+        statistic("ops folded")
 
 
 @dataclass(frozen=True)
