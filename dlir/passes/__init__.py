@@ -14,7 +14,6 @@ from dlir.passes.manager import PassFailure, PassManager, PassWarning, Step, run
 from dlir.passes.registry import (
     PASSES,
     PIPELINES,
-    available_passes,
     describe,
     load_pass,
     pass_info,
@@ -31,7 +30,6 @@ __all__ = [
     "PassWarning",
     "PatternPass",
     "Step",
-    "available_passes",
     "describe",
     "load_pass",
     "pass_info",

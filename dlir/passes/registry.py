@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, TypeVar
@@ -183,11 +182,6 @@ def pass_info(name: str) -> PassInfo:
     produces = tuple(str(d) for d in getattr(cls, "produces", ()))
     description = doc.splitlines()[0] if doc else _DESCRIPTIONS.get(name, "")
     return PassInfo(name, description, anchor, options_of(cls), requires, produces, cls)
-
-
-def available_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    """Registry in the form `xdsl.passes.PassPipeline.parse_spec` expects."""
-    return {name: (lambda n=name: load_pass(n)) for name in PASSES}
 
 
 def describe(name: str) -> str:

@@ -55,9 +55,6 @@ from dlir.dialects.graph.common import GraphTensor
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
 from dlir.ir.variants import callee_signature, check_call
 
-GraphFuncCallable = FuncLikeCallable
-"""The callable interface of `graph.func`: the one every function-like op shares."""
-
 
 @irdl_op_definition
 class FuncOp(SymbolFuncOp):
