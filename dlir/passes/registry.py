@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from xdsl.passes import ModulePass
 
 from dlir.passes.graph import GRAPH_PASSES
+from dlir.passes.lowering import LOWERING_PASSES
 
 MODULE_ANCHOR = "builtin.module"
 
@@ -37,6 +38,7 @@ PASSES: dict[str, str] = {
     "cse": "xdsl.transforms.common_subexpression_elimination:CommonSubexpressionElimination",
     "dce": "xdsl.transforms.dead_code_elimination:DeadCodeElimination",
     **GRAPH_PASSES,
+    **LOWERING_PASSES,
 }
 
 # Descriptions for reused xDSL passes whose classes carry no docstring.

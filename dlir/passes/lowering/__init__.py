@@ -1,0 +1,6 @@
+"""Lowering passes: from the loop dialect and the standard ops it uses down to xDSL's llvm
+dialect, which the llvmlite backend turns into machine code."""
+
+from __future__ import annotations
+
+LOWERING_PASSES: dict[str, str] = {}
