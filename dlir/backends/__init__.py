@@ -1,2 +1,2 @@
-"""Backends: the llvm dialect -> llvmlite -> machine code path and the runtime that calls
-compiled functions on numpy arrays. Empty until native code generation lands."""
+"""Backends: `dlir.backends.llvm` turns an llvm-dialect module into native code through
+llvmlite (O3 for the host CPU, in-memory JIT) and calls its functions on numpy arrays."""

@@ -60,6 +60,12 @@ def build_arg_parser() -> argparse.ArgumentParser:
     run.add_argument("--run-input", metavar="FILE", action="append", default=[], help="inputs from .npy (one argument) or .npz (all its arrays); repeatable")
     run.add_argument("--seed", type=int, default=0, help="seed of the random inputs used when no --run-input is given")
     run.add_argument("--run-out", metavar="FILE.npz", help="save the results to an .npz file")
+    p.add_argument(
+        "--emit",
+        choices=("llvm", "asm", "obj"),
+        default=None,
+        help="after the pipeline, write the llvm-dialect module as optimised LLVM IR, host assembly, or an object file (obj needs -o)",
+    )
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
     return p
@@ -171,6 +177,9 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"dl-opt: error: cannot read '{args.input}': {err.strerror}", file=sys.stderr)
         return 1
+    if args.emit == "obj" and (args.output == "-" or args.split_input_file):
+        print("dl-opt: error: --emit=obj writes one binary object file: give -o FILE.o and no --split-input-file", file=sys.stderr)
+        return 1
     ctx = make_context(allow_unregistered=args.allow_unregistered_dialect)
 
     outputs: list[str] = []
@@ -191,7 +200,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if failed and not args.verify_diagnostics:
         return 1
-    _write_output(args.output, "// -----\n".join(outputs))
+    if args.emit != "obj":  # an object file was written by _emit already
+        _write_output(args.output, "// -----\n".join(outputs))
     return 1 if failed else 0
 
 
@@ -221,7 +231,25 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
         from dlir.tools.run import run
 
         return run(module, ctx, args)
+    if args.emit:
+        return _emit(module, args.emit, args.output)
     return print_module(module, generic=args.print_op_generic)
+
+
+def _emit(module: ModuleOp, kind: str, output: str) -> str:
+    """LLVM IR or assembly as text for the output; an object file is written to `output` here."""
+    from dlir.backends.llvm.jit import JitError, emit
+    from dlir.ir.diagnostics import DiagnosticError
+
+    try:
+        produced = emit(module, kind)
+    except JitError as err:
+        raise DiagnosticError.at(f"cannot emit {kind}: {err}") from err
+    if isinstance(produced, str):
+        return produced
+    with open(output, "wb") as f:
+        f.write(produced)
+    return ""
 
 
 def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namespace) -> None:

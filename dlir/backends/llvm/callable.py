@@ -1,0 +1,272 @@
+"""Call a JIT-compiled function from Python with numpy arrays, checked at the boundary.
+
+ABI convention (shared with `dlir.passes.lowering.func_to_llvm`): a memref argument is passed
+as a **bare pointer to contiguous row-major data** (`memref<4x8xf32>` -> `!llvm.ptr`); scalars
+(`index`, iN, f32, f64) are passed by value, `index` as i64. The lowering keeps the original
+argument types in the function's `dlir.signature` attribute:
+
+    llvm.func @vadd(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr {llvm.noalias}, %n: i64)
+        attributes {dlir.signature = [memref<?xf32>, memref<?xf32>, memref<?xf32>, index]}
+    ->  Signature(BufferArg((None,), float32) x 3, ScalarArg(int64))     (None: any extent)
+
+For a hand-written module without that attribute, pass a `Signature` explicitly, e.g.
+`Signature.parse("f32[1024], f32[1024], f32[1024], i64")`. Wrong arguments (count, type,
+dtype, rank, extent, non-contiguous, read-only output) raise `ArgumentError` before the call,
+so a bad input is a Python exception and never a crash in native code.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+from xdsl.dialects import llvm
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    Float32Type,
+    Float64Type,
+    IndexType,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+)
+from xdsl.ir import Attribute
+from xdsl.utils.hints import isa
+
+from dlir.backends.llvm.jit import CompiledModule, JitError, compile_module
+
+SIGNATURE_ATTR = "dlir.signature"
+
+_DTYPES: dict[str, np.dtype[np.generic]] = {
+    "f32": np.dtype(np.float32),
+    "f64": np.dtype(np.float64),
+    "i8": np.dtype(np.int8),
+    "i16": np.dtype(np.int16),
+    "i32": np.dtype(np.int32),
+    "i64": np.dtype(np.int64),
+    "index": np.dtype(np.int64),
+}
+CType = type[
+    ctypes.c_float
+    | ctypes.c_double
+    | ctypes.c_int8
+    | ctypes.c_int16
+    | ctypes.c_int32
+    | ctypes.c_int64
+]
+_CTYPES: dict[str, CType] = {
+    "float32": ctypes.c_float,
+    "float64": ctypes.c_double,
+    "int8": ctypes.c_int8,
+    "int16": ctypes.c_int16,
+    "int32": ctypes.c_int32,
+    "int64": ctypes.c_int64,
+}
+
+
+class ArgumentError(TypeError):
+    """An argument does not match the compiled function's signature."""
+
+
+@dataclass(frozen=True)
+class BufferArg:
+    """A contiguous array of `dtype` with `shape` (None: any extent), passed as a pointer."""
+
+    shape: tuple[int | None, ...]
+    dtype: np.dtype[np.generic]
+
+    def describe(self) -> str:
+        dims = "x".join("?" if d is None else str(d) for d in self.shape)
+        return f"{self.dtype}[{dims}]"
+
+
+@dataclass(frozen=True)
+class ScalarArg:
+    """A scalar of `dtype`, passed by value."""
+
+    dtype: np.dtype[np.generic]
+
+    def describe(self) -> str:
+        return str(self.dtype)
+
+
+Arg = BufferArg | ScalarArg
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The Python-side view of a compiled function: its arguments and its (scalar) result."""
+
+    args: tuple[Arg, ...]
+    result: np.dtype[np.generic] | None = None
+
+    @staticmethod
+    def parse(text: str) -> Signature:
+        """`"f32[4x?], i64 -> f32"`: buffers as `dtype[dims]` (`?` any extent), scalars bare."""
+        params, _, result = text.partition("->")
+        args = tuple(_parse_arg(item.strip()) for item in params.split(",") if item.strip())
+        return Signature(args, _dtype(result.strip()) if result.strip() else None)
+
+    @staticmethod
+    def from_types(types: Sequence[Attribute], result: Attribute | None = None) -> Signature:
+        """From the original argument types: `memref<4xf32>` -> buffer, `index`/iN/fN -> scalar."""
+        args: list[Arg] = []
+        for index, ty in enumerate(types):
+            if isa(ty, MemRefType[Attribute]):
+                shape = tuple(None if d < 0 else d for d in ty.get_shape())
+                args.append(BufferArg(shape, _dtype_of(ty.element_type, f"argument {index}")))
+            else:
+                args.append(ScalarArg(_dtype_of(ty, f"argument {index}")))
+        if result is None or isinstance(result, llvm.LLVMVoidType):
+            return Signature(tuple(args))
+        return Signature(tuple(args), _dtype_of(result, "the result"))
+
+    @staticmethod
+    def from_function(op: llvm.FuncOp) -> Signature:
+        """From `dlir.signature` if present, else from the llvm types (scalars only)."""
+        output = op.function_type.output
+        result = None if isinstance(output, llvm.LLVMVoidType) else output
+        attr = op.attributes.get(SIGNATURE_ATTR)
+        if isa(attr, ArrayAttr[Attribute]):
+            return Signature.from_types(attr.data, result)
+        inputs = op.function_type.inputs.data
+        for index, ty in enumerate(inputs):
+            if isinstance(ty, llvm.LLVMPointerType):
+                raise ArgumentError(
+                    f"@{op.sym_name.data}: argument {index} is a pointer but the function has no "
+                    f"'{SIGNATURE_ATTR}' attribute; pass an explicit Signature "
+                    '(e.g. Signature.parse("f32[1024], i64"))'
+                )
+        return Signature.from_types(inputs, result)
+
+    def describe(self) -> str:
+        args = ", ".join(a.describe() for a in self.args)
+        return f"({args}) -> {self.result if self.result is not None else 'void'}"
+
+
+def _parse_arg(text: str) -> Arg:
+    if "[" not in text:
+        return ScalarArg(_dtype(text))
+    name, _, dims = text.partition("[")
+    if not dims.endswith("]"):
+        raise ValueError(f"bad buffer argument '{text}': expected e.g. 'f32[4x?]'")
+    body = dims[:-1].strip()
+    shape = tuple(None if d.strip() == "?" else int(d) for d in body.split("x")) if body else ()
+    return BufferArg(shape, _dtype(name.strip()))
+
+
+def _dtype(name: str) -> np.dtype[np.generic]:
+    if name not in _DTYPES:
+        raise ValueError(f"unknown element type '{name}': expected one of {', '.join(_DTYPES)}")
+    return _DTYPES[name]
+
+
+def _dtype_of(ty: Attribute, what: str) -> np.dtype[np.generic]:
+    if isinstance(ty, IndexType):
+        return _DTYPES["index"]
+    if isinstance(ty, Float32Type):
+        return _DTYPES["f32"]
+    if isinstance(ty, Float64Type):
+        return _DTYPES["f64"]
+    if isinstance(ty, IntegerType) and f"i{ty.bitwidth}" in _DTYPES:
+        return _DTYPES[f"i{ty.bitwidth}"]
+    raise ArgumentError(
+        f"{what}: type {ty} cannot cross the Python boundary (expected f32, f64, i8..i64, index or a memref of those)"
+    )
+
+
+class CompiledFunction:
+    """A native function, callable with numpy arrays and Python scalars.
+
+    vadd(a, b, c, np.int64(1024))       # checks then calls; returns None or a scalar
+    """
+
+    def __init__(self, compiled: CompiledModule, name: str, signature: Signature) -> None:
+        self.compiled = compiled  # keeps the MCJIT engine (and thus the code) alive
+        self.name = name
+        self.signature = signature
+        argtypes = [
+            ctypes.c_void_p if isinstance(a, BufferArg) else _CTYPES[a.dtype.name]
+            for a in signature.args
+        ]
+        restype = None if signature.result is None else _CTYPES[signature.result.name]
+        prototype = ctypes.CFUNCTYPE(restype, *argtypes)
+        self._function = prototype(compiled.address(name))
+
+    def __call__(self, *args: object) -> object:
+        sig = self.signature
+        if len(args) != len(sig.args):
+            raise ArgumentError(
+                f"@{self.name} takes {len(sig.args)} arguments {sig.describe()}, got {len(args)}"
+            )
+        converted = [
+            self._convert(i, spec, value)
+            for i, (spec, value) in enumerate(zip(sig.args, args, strict=True))
+        ]
+        return self._function(*converted)
+
+    def _convert(self, index: int, spec: Arg, value: object) -> object:
+        where = f"@{self.name} argument {index}"
+        if isinstance(spec, ScalarArg):
+            return _scalar(where, spec, value)
+        if not isinstance(value, np.ndarray):
+            raise ArgumentError(
+                f"{where}: expected a numpy array {spec.describe()}, got {type(value).__name__}"
+            )
+        array = cast(npt.NDArray[np.generic], value)
+        if array.dtype != spec.dtype:
+            raise ArgumentError(
+                f"{where}: expected dtype {spec.dtype}, got {array.dtype} (convert with .astype)"
+            )
+        if array.ndim != len(spec.shape):
+            raise ArgumentError(
+                f"{where}: expected rank {len(spec.shape)} {spec.describe()}, got shape {array.shape}"
+            )
+        for dim, (want, got) in enumerate(zip(spec.shape, array.shape, strict=True)):
+            if want is not None and want != got:
+                raise ArgumentError(
+                    f"{where}: expected shape {spec.describe()}, got {array.shape} (dim {dim}: {got} != {want})"
+                )
+        if not array.flags.c_contiguous:
+            raise ArgumentError(
+                f"{where}: the array must be C-contiguous (use np.ascontiguousarray)"
+            )
+        if not array.flags.writeable:
+            # The callee may write any buffer (outputs are not marked in the ABI).
+            raise ArgumentError(f"{where}: the array is read-only; pass a writeable copy")
+        return array.ctypes.data
+
+
+def _scalar(where: str, spec: ScalarArg, value: object) -> object:
+    # np.float32(1.5) and friends are np.generic; a 0-d or larger ndarray is not a scalar.
+    if isinstance(value, np.generic):
+        value = cast(object, value.item())
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ArgumentError(f"{where}: expected a scalar {spec.dtype}, got {type(value).__name__}")
+    if spec.dtype.kind == "f":
+        return float(value)
+    if isinstance(value, float):
+        raise ArgumentError(f"{where}: expected an integer {spec.dtype}, got float {value}")
+    bits = spec.dtype.itemsize * 8
+    low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    number = value
+    if not low <= number <= high:
+        raise ArgumentError(f"{where}: {number} does not fit in {spec.dtype} [{low}, {high}]")
+    return number
+
+
+def jit_function(
+    module: ModuleOp, name: str, signature: Signature | None = None
+) -> CompiledFunction:
+    """Compile `module` for the host and return `@name` as a Python callable."""
+    func = next(
+        (op for op in module.ops if isinstance(op, llvm.FuncOp) and op.sym_name.data == name), None
+    )
+    if func is None:
+        raise JitError(f"no llvm.func @{name} in the module")
+    sig = signature if signature is not None else Signature.from_function(func)
+    return CompiledFunction(compile_module(module), name, sig)
