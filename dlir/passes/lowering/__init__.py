@@ -3,4 +3,6 @@ dialect, which the llvmlite backend turns into machine code."""
 
 from __future__ import annotations
 
-LOWERING_PASSES: dict[str, str] = {}
+LOWERING_PASSES: dict[str, str] = {
+    "loop-to-llvm": "dlir.passes.lowering.loop_to_llvm_pass:LoopToLLVMPass",
+}

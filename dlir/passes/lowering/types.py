@@ -1,0 +1,69 @@
+"""Type mapping shared by the loop -> llvm patterns: index -> i64, memref -> !llvm.ptr.
+
+index -> i64    memref<4x8xf32> -> !llvm.ptr    vector<8xf32> -> vector<8xf32>
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects import llvm
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    IndexType,
+    IntegerType,
+    MemRefType,
+    VectorType,
+    i64,
+)
+from xdsl.dialects.llvm import LLVMPointerType
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.utils.exceptions import DiagnosticException
+from xdsl.utils.hints import isa
+
+
+def llvm_type(type: Attribute) -> Attribute:
+    """The llvm-dialect type that carries a value of `type` after lowering."""
+    if isinstance(type, IndexType):
+        return i64
+    if isinstance(type, MemRefType):
+        return LLVMPointerType()
+    if isa(type, VectorType[Attribute]) and isinstance(type.element_type, IndexType):
+        return VectorType(i64, type.get_shape())
+    return type
+
+
+def byte_size(type: Attribute) -> int:
+    """Bytes taken by one scalar or 1-D vector element of a buffer (used as GEP unit and
+    as the natural alignment of loads and stores)."""
+    if isa(type, VectorType[Attribute]):
+        return byte_size(type.element_type)
+    if isinstance(type, IndexType):
+        return 8
+    if isinstance(type, IntegerType):
+        return max(1, (type.bitwidth + 7) // 8)
+    if isinstance(type, AnyFloat):
+        return type.bitwidth // 8
+    raise DiagnosticException(
+        f"no byte size for buffer element type {type}: expected an integer, float or index"
+    )
+
+
+def integer_binary(
+    op_type: type[llvm.ArithmeticBinOperation]
+    | type[llvm.ArithmeticBinOpOverflow]
+    | type[llvm.ArithmeticBinOpExact],
+    lhs: SSAValue,
+    rhs: SSAValue,
+    result_type: Attribute = i64,
+) -> Operation:
+    """`llvm.add`-like op with an explicit result type: xDSL's builders copy the type of
+    `lhs`, which is still `index` while its producer waits for its own lowering."""
+    return op_type.create(operands=[lhs, rhs], result_types=[result_type])
+
+
+def select(cond: SSAValue, lhs: SSAValue, rhs: SSAValue, result_type: Attribute) -> llvm.SelectOp:
+    """`llvm.select` with an explicit result type (see `integer_binary`)."""
+    return llvm.SelectOp.create(
+        operands=[cond, lhs, rhs],
+        result_types=[result_type],
+        properties={"fastmathFlags": llvm.FastMathAttr(None)},
+    )

@@ -1,0 +1,106 @@
+// RUN: dl-opt %s -p loop-to-llvm --split-input-file | filecheck %s
+// RUN: dl-opt %s -p loop-to-llvm --split-input-file | filecheck %s --check-prefix=LOWERED
+
+// LOWERED-NOT: arith.
+// LOWERED-NOT: math.
+// LOWERED-NOT: vector.
+
+/// Constants (index -> i64, zero too), integer and float arithmetic, casts, compares and
+/// select map one to one. (Unused pure ops would be erased by xDSL's rewrite walker.)
+// CHECK-LABEL: llvm.func @scalars
+// CHECK-SAME:    (%[[X:.*]]: f32, %[[Y:.*]]: f32, %[[N:.*]]: i64, %[[M:.*]]: i32) -> f32
+// CHECK-NEXT:    %[[C0:.*]] = llvm.mlir.constant(0) : i64
+// CHECK-NEXT:    %[[Z:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT:    %[[A:.*]] = llvm.add %[[N]], %[[C0]] : i64
+// CHECK-NEXT:    %[[B:.*]] = llvm.mul %[[A]], %[[N]] : i64
+// CHECK-NEXT:    %[[I:.*]] = llvm.sext %[[M]] : i32 to i64
+// CHECK-NEXT:    %[[J:.*]] = llvm.trunc %[[B]] : i64 to i32
+// CHECK-NEXT:    %[[LT:.*]] = llvm.icmp "slt" %[[I]], %[[B]] : i64
+// CHECK-NEXT:    %[[F:.*]] = llvm.sitofp %[[J]] : i32 to f32
+// CHECK-NEXT:    %[[D:.*]] = llvm.fpext %[[F]] : f32 to f64
+// CHECK-NEXT:    %[[E:.*]] = llvm.fptrunc %[[D]] : f64 to f32
+// CHECK-NEXT:    %[[G:.*]] = llvm.fsub %[[X]], %[[E]] : f32
+// CHECK-NEXT:    %[[H:.*]] = llvm.fdiv %[[G]], %[[Y]] : f32
+// CHECK-NEXT:    %[[OLT:.*]] = llvm.fcmp "olt" %[[H]], %[[Y]] : f32
+// CHECK-NEXT:    %[[S:.*]] = llvm.select %[[OLT]], %[[H]], %[[Y]] : i1, f32
+// CHECK-NEXT:    %[[K:.*]] = llvm.intr.fma(%[[S]], %[[X]], %[[Y]]) : (f32, f32, f32) -> f32
+// CHECK-NEXT:    %[[Q:.*]] = llvm.intr.sqrt(%[[K]]) : (f32) -> f32
+// CHECK-NEXT:    %[[R:.*]] = llvm.intr.fabs(%[[Q]]) : (f32) -> f32
+// CHECK-NEXT:    %[[W:.*]] = llvm.select %[[LT]], %[[J]], %[[Z]] : i1, i32
+// CHECK-NEXT:    %[[SI:.*]] = llvm.sdiv %[[W]], %[[M]] : i32
+// CHECK-NEXT:    %[[WF:.*]] = llvm.sitofp %[[SI]] : i32 to f32
+// CHECK-NEXT:    %[[OUT:.*]] = llvm.fadd %[[R]], %[[WF]] : f32
+// CHECK-NEXT:    llvm.return %[[OUT]] : f32
+func.func @scalars(%x: f32, %y: f32, %n: index, %m: i32) -> f32 {
+  %c0 = arith.constant 0 : index
+  %z = arith.constant 0 : i32
+  %a = arith.addi %n, %c0 : index
+  %b = arith.muli %a, %n : index
+  %i = arith.index_cast %m : i32 to index
+  %j = arith.index_cast %b : index to i32
+  %lt = arith.cmpi slt, %i, %b : index
+  %f = arith.sitofp %j : i32 to f32
+  %d = arith.extf %f : f32 to f64
+  %e = arith.truncf %d : f64 to f32
+  %g = arith.subf %x, %e : f32
+  %h = arith.divf %g, %y : f32
+  %olt = arith.cmpf olt, %h, %y : f32
+  %s = arith.select %olt, %h, %y : f32
+  %k = math.fma %s, %x, %y : f32
+  %q = math.sqrt %k : f32
+  %r = math.absf %q : f32
+  %w = arith.select %lt, %j, %z : i32
+  %si = arith.divsi %w, %m : i32
+  %wf = arith.sitofp %si : i32 to f32
+  %out = arith.addf %r, %wf : f32
+  func.return %out : f32
+}
+
+// -----
+
+/// A scalar broadcast is an insertelement into undef and a zero-mask shufflevector;
+/// vector.fma and dense splat constants stay vectors.
+// CHECK-LABEL: llvm.func @vectors
+// CHECK-SAME:    (%[[X:.*]]: f32, %[[V:.*]]: vector<8xf32>) -> vector<8xf32>
+// CHECK-NEXT:    %[[TWO:.*]] = llvm.mlir.constant(dense<2.000000e+00> : vector<8xf32>) : vector<8xf32>
+// CHECK-NEXT:    %[[U:.*]] = llvm.mlir.undef : vector<8xf32>
+// CHECK-NEXT:    %[[I0:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK-NEXT:    %[[E:.*]] = llvm.insertelement %[[X]], %[[U]][%[[I0]] : i32] : vector<8xf32>
+// CHECK-NEXT:    %[[B:.*]] = llvm.shufflevector %[[E]], %[[U]] [0, 0, 0, 0, 0, 0, 0, 0] : vector<8xf32>
+// CHECK-NEXT:    %[[F:.*]] = llvm.intr.fma(%[[B]], %[[V]], %[[TWO]]) : (vector<8xf32>, vector<8xf32>, vector<8xf32>) -> vector<8xf32>
+// CHECK-NEXT:    %[[M:.*]] = llvm.fmul %[[F]], %[[TWO]] : vector<8xf32>
+// CHECK-NEXT:    llvm.return %[[M]] : vector<8xf32>
+func.func @vectors(%x: f32, %v: vector<8xf32>) -> vector<8xf32> {
+  %two = arith.constant dense<2.0> : vector<8xf32>
+  %b = vector.broadcast %x : f32 to vector<8xf32>
+  %f = vector.fma %b, %v, %two : vector<8xf32>
+  %m = arith.mulf %f, %two : vector<8xf32>
+  func.return %m : vector<8xf32>
+}
+
+// -----
+
+/// Integer min/max become icmp + select with the matching (signed/unsigned) predicate;
+/// maxnumf/minnumf are the maxnum/minnum intrinsics, negf is fneg.
+// CHECK-LABEL: llvm.func @minmax
+// CHECK-SAME:    (%[[A:.*]]: i64, %[[B:.*]]: i64, %[[X:.*]]: f32, %[[Y:.*]]: f32) -> f32
+// CHECK-NEXT:    %[[LT:.*]] = llvm.icmp "slt" %[[A]], %[[B]] : i64
+// CHECK-NEXT:    %[[M:.*]] = llvm.select %[[LT]], %[[A]], %[[B]] : i1, i64
+// CHECK-NEXT:    %[[GT:.*]] = llvm.icmp "ugt" %[[M]], %[[B]] : i64
+// CHECK-NEXT:    %[[N:.*]] = llvm.select %[[GT]], %[[M]], %[[B]] : i1, i64
+// CHECK-NEXT:    %[[I:.*]] = llvm.trunc %[[N]] : i64 to i32
+// CHECK-NEXT:    %[[F:.*]] = llvm.sitofp %[[I]] : i32 to f32
+// CHECK-NEXT:    %[[P:.*]] = llvm.intr.maxnum(%[[X]], %[[F]]) : (f32, f32) -> f32
+// CHECK-NEXT:    %[[Q:.*]] = llvm.intr.minnum(%[[P]], %[[Y]]) : (f32, f32) -> f32
+// CHECK-NEXT:    %[[R:.*]] = llvm.fneg %[[Q]] : f32
+// CHECK-NEXT:    llvm.return %[[R]] : f32
+func.func @minmax(%a: index, %b: index, %x: f32, %y: f32) -> f32 {
+  %m = arith.minsi %a, %b : index
+  %n = arith.maxui %m, %b : index
+  %i = arith.index_cast %n : index to i32
+  %f = arith.sitofp %i : i32 to f32
+  %p = arith.maxnumf %x, %f : f32
+  %q = arith.minnumf %p, %y : f32
+  %r = arith.negf %q : f32
+  func.return %r : f32
+}
