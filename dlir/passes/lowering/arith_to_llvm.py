@@ -7,9 +7,9 @@
       -> %u = llvm.mlir.undef ; %e = llvm.insertelement %x, %u[0] ; %v = llvm.shufflevector %e, %u [0, ...]
 
 Integer min/max (minsi, maxui, ...) become icmp + select, maxnumf/minnumf the
-maxnum/minnum intrinsics. Ops with no faithful llvm-dialect form in xDSL 0.74 (math.exp/tanh/erf, which wait for a
-polynomial implementation; arith.fptosi and arith.maximumf/minimumf, whose llvm ops xDSL
-lacks) make the pass fail with a message naming the op: never a silent libm call.
+maxnum/minnum intrinsics; math.exp/log/tanh/erf become branch-free inline polynomials
+(`math_polynomials.py`). Ops with no faithful llvm-dialect form in xDSL 0.74 (arith.fptosi and
+arith.maximumf/minimumf, whose llvm ops xDSL lacks) make the pass fail with a message naming the op: never a silent libm call.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.utils.hints import isa
 
+from dlir.passes.lowering.math_polynomials import MathPolynomialsToLLVM
 from dlir.passes.lowering.types import llvm_type, select
 
 _BINARY: dict[type[Operation], type[llvm.AbstractFloatArithOp] | type[Operation]] = {
@@ -175,6 +176,7 @@ class CastToLLVM(RewritePattern):
 class MathToLLVM(RewritePattern):
     # %f = math.fma %a, %b, %c : f32 -> %f = llvm.intr.fma(%a, %b, %c) : f32 (vectors too)
     # %r = math.sqrt %x -> llvm.intr.sqrt ; math.absf %x -> llvm.intr.fabs
+    # %y = math.exp/log/tanh/erf %x : f32 -> inline polynomial code (math_polynomials.py)
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if isinstance(op, math.FmaOp):
             rewriter.replace(op, llvm.FMAOp(op.a, op.b, op.c))
@@ -182,6 +184,11 @@ class MathToLLVM(RewritePattern):
             rewriter.replace(op, llvm.FSqrtOp(op.operand))
         elif isinstance(op, math.AbsFOp):
             rewriter.replace(op, llvm.FAbsOp(op.operand, op.result.type))
+        else:
+            _POLYNOMIALS.match_and_rewrite(op, rewriter)
+
+
+_POLYNOMIALS = MathPolynomialsToLLVM()
 
 
 class VectorToLLVM(RewritePattern):
@@ -215,9 +222,6 @@ class VectorToLLVM(RewritePattern):
 
 
 _UNSUPPORTED: dict[str, str] = {
-    "math.exp": "waits for dlir's polynomial implementation",
-    "math.tanh": "waits for dlir's polynomial implementation",
-    "math.erf": "waits for dlir's polynomial implementation",
     "arith.fptosi": "xDSL 0.74's llvm dialect has no llvm.fptosi",
     "arith.maximumf": "xDSL 0.74's llvm dialect has no llvm.intr.maximum (maxnum differs on NaN)",
     "arith.minimumf": "xDSL 0.74's llvm dialect has no llvm.intr.minimum (minnum differs on NaN)",

@@ -98,5 +98,5 @@ def check_fully_lowered(module: ModuleOp) -> None:
                     f"loop-to-llvm has no lowering for {inner.name} (in @{function.sym_name.data}): "
                     "supported are loop.*, func.func/call/return, arith.* on index/int/float "
                     "(but floordivsi, ceildivsi, shifts, fptosi, maximumf/minimumf), "
-                    "math.fma/sqrt/absf and vector.broadcast/fma"
+                    "math.fma/sqrt/absf/exp/log/tanh/erf and vector.broadcast/fma"
                 )
