@@ -106,10 +106,8 @@ class CompiledModule:
         return self.engine.get_function_address(name)
 
 
-def compile_module(module: ModuleOp, *, speed_level: int = 3) -> CompiledModule:
-    """Translate, verify, optimise at O`speed_level` for the host, and JIT `module`."""
-    start = time.perf_counter()
-    machine = host_target_machine()
+def _optimized(module: ModuleOp, machine: llvm.TargetMachine, speed_level: int) -> llvm.ModuleRef:
+    """`module` translated for `machine`, verified and optimised at O`speed_level`."""
     try:
         ir_module = translate_module(module, triple=machine.triple)
     except TranslationError as err:
@@ -117,6 +115,14 @@ def compile_module(module: ModuleOp, *, speed_level: int = 3) -> CompiledModule:
     ir_module.data_layout = str(machine.target_data)
     llvm_module = parse_and_verify(str(ir_module))
     optimize(llvm_module, machine, speed_level)
+    return llvm_module
+
+
+def compile_module(module: ModuleOp, *, speed_level: int = 3) -> CompiledModule:
+    """Translate, verify, optimise at O`speed_level` for the host, and JIT `module`."""
+    start = time.perf_counter()
+    machine = host_target_machine()
+    llvm_module = _optimized(module, machine, speed_level)
     engine = llvm.create_mcjit_compiler(llvm_module, machine)
     engine.finalize_object()
     engine.run_static_constructors()
@@ -127,13 +133,7 @@ def compile_module(module: ModuleOp, *, speed_level: int = 3) -> CompiledModule:
 def emit(module: ModuleOp, kind: str, *, speed_level: int = 3) -> str | bytes:
     """The optimised module as `kind`: "llvm" (IR text), "asm" (host assembly) or "obj" (bytes)."""
     machine = host_target_machine()
-    try:
-        ir_module = translate_module(module, triple=machine.triple)
-    except TranslationError as err:
-        raise JitError(str(err)) from err
-    ir_module.data_layout = str(machine.target_data)
-    llvm_module = parse_and_verify(str(ir_module))
-    optimize(llvm_module, machine, speed_level)
+    llvm_module = _optimized(module, machine, speed_level)
     if kind == "llvm":
         return str(llvm_module)
     if kind == "asm":
