@@ -151,12 +151,7 @@ class Builder(BuiltinAttrs):
             if parser._current_token.kind != MLIRTokenKind.EOF:  # pyright: ignore[reportPrivateUsage]
                 parser.raise_error("unexpected text after the attribute")
         except ParseError as err:
-            offset = err.span.start
-            line, col = tok.line or 1, (tok.column or 1) + offset
-            if "\n" in text[:offset]:
-                line += text.count("\n", 0, offset)
-                col = offset - text.rfind("\n", 0, offset)
-            raise p.error(err.msg, Token("X", "", line=line, column=col)) from None
+            raise p.error_inside(err.msg, tok, err.span.start, text) from None
         cache[key] = attr
         return attr
 

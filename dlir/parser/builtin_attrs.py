@@ -55,7 +55,7 @@ from xdsl.ir.affine import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from dlir.parser.state import ParseState
+from dlir.parser.state import ParseState, token_at
 
 Children = list[Any]
 
@@ -394,17 +394,11 @@ def _tokens(top: DenseList) -> list[Any]:
     if top.run:
         run = top.where
         assert run is not None
-        line, column = run.line or 1, run.column or 1
         for m in _NUMBER_RE.finditer(run):
-            offset = m.start()
-            newline = run.rfind("\n", 0, offset)
-            if newline < 0:
-                tok_line, tok_col = line, column + offset
-            else:
-                tok_line, tok_col = line + run.count("\n", 0, offset), offset - newline
+            at = token_at(run, m.start())
             value = m.group()
             kind = "FLOAT" if "." in value else "NEG_INT" if value[0] == "-" else "INT"
-            found.append(Token(kind, value, 0, tok_line, tok_col))
+            found.append(Token(kind, value, 0, at.line, at.column))
     return found
 
 

@@ -30,6 +30,17 @@ from dlir.parser.resources import ResourceLoader
 _INT_ATTRS: dict[int, IntAttr] = {}
 
 
+def token_at(tok: Token, offset: int, text: str | None = None) -> Token:
+    """A token positioned `offset` characters into `text` (default: `tok`'s), which starts
+    where `tok` does."""
+    text = str(tok) if text is None else text
+    newline = text.rfind("\n", 0, offset)
+    if newline < 0:
+        return Token("X", "", line=tok.line or 1, column=(tok.column or 1) + offset)
+    line = (tok.line or 1) + text.count("\n", 0, offset)
+    return Token("X", "", line=line, column=offset - newline)
+
+
 def int_attr(value: int) -> IntAttr:
     """A shared `IntAttr` (attributes are immutable, so sharing is safe and cheap)."""
     attr = _INT_ATTRS.get(value)
@@ -79,6 +90,13 @@ class ParseState:
         if tok is None or tok.line is None:
             return DiagnosticError.at(message)
         return DiagnosticError.at(message, SourceLoc(self.filename, tok.line, tok.column or 1))
+
+    def error_inside(
+        self, message: str, tok: Token, offset: int, text: str | None = None
+    ) -> DiagnosticError:
+        """A diagnostic `offset` characters into `text` (default: `tok`'s), which starts
+        where `tok` does and may span lines."""
+        return self.error(message, token_at(tok, offset, text))
 
     def loc_of(self, tok: Token) -> FileLineColLoc:
         return FileLineColLoc(self._file_attr, int_attr(tok.line or 0), int_attr(tok.column or 0))

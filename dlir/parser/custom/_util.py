@@ -31,14 +31,9 @@ def parse_body(p: ParseState, tok: Token, parse: Callable[[Parser], T]) -> T:
         if parser._current_token.kind != MLIRTokenKind.EOF:  # pyright: ignore[reportPrivateUsage]
             parser.raise_error("unexpected text after the value")
     except ParseError as err:
-        offset = err.span.start
-        line, col = tok.line or 1, (tok.column or 1) + offset
-        if "\n" in text[:offset]:
-            line += text.count("\n", 0, offset)
-            col = offset - text.rfind("\n", 0, offset)
         found = err.span.text or "the end"
-        where = Token("BODY", text, line=line, column=col)
-        raise p.error(f"{err.msg.rstrip('.')}, found '{found}'", where) from None
+        message = f"{err.msg.rstrip('.')}, found '{found}'"
+        raise p.error_inside(message, tok, err.span.start) from None
     return value
 
 
