@@ -68,13 +68,14 @@ def _func_arg(
     return first
 
 
-def _func_result(
+def func_result(
     p: ParseState, type: Attribute, attrs: dict[str, Attribute] | None
 ) -> tuple[Attribute, dict[str, Attribute]]:
+    """One `type {attrs}` of a function's results (func.func and llvm.func share it)."""
     return type, attrs or {}
 
 
-def _func_results(p: ParseState, *items: Any) -> list[tuple[Attribute, dict[str, Attribute]]]:
+def func_results(p: ParseState, *items: Any) -> list[tuple[Attribute, dict[str, Attribute]]]:
     if len(items) == 1 and isinstance(items[0], Attribute):
         return [(items[0], {})]
     return [item for item in items if item is not None]
@@ -181,8 +182,8 @@ FORMS: tuple[CustomForm, ...] = (
             "func_func_header": _func_header,
             "func_func_visibility": _visibility,
             "func_func_arg": _func_arg,
-            "func_func_results": _func_results,
-            "func_func_result": _func_result,
+            "func_func_results": func_results,
+            "func_func_result": func_result,
         },
     ),
 )

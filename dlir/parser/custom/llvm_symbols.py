@@ -42,6 +42,7 @@ from xdsl.dialects.llvm import (
 )
 from xdsl.ir import Attribute, Operation, Region, SSAValue, TypedAttribute
 
+from dlir.parser.core_forms import func_result, func_results
 from dlir.parser.custom._util import flag, present, token
 from dlir.parser.plugin import Argument, CustomForm
 from dlir.parser.state import ParseState
@@ -121,18 +122,6 @@ def _func_arg(
     p: ParseState, first: Any, attrs: Any = None, loc: Any = None
 ) -> Argument | Attribute | _Vararg:
     return first
-
-
-def _func_result(
-    p: ParseState, type: Attribute, attrs: dict[str, Attribute] | None
-) -> tuple[Attribute, dict[str, Attribute]]:
-    return type, attrs or {}
-
-
-def _func_results(p: ParseState, *items: Any) -> list[tuple[Attribute, dict[str, Attribute]]]:
-    if len(items) == 1 and isinstance(items[0], Attribute):
-        return [(items[0], {})]
-    return present(items)
 
 
 _Header = tuple[Token, dict[str, Any]]
@@ -348,8 +337,8 @@ FORMS: tuple[CustomForm, ...] = (
             "llvm_func_unnamed_addr": token,
             "llvm_func_arg": _func_arg,
             "llvm_func_vararg": _vararg,
-            "llvm_func_results": _func_results,
-            "llvm_func_result": _func_result,
+            "llvm_func_results": func_results,
+            "llvm_func_result": func_result,
         },
     ),
     CustomForm(
