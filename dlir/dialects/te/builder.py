@@ -82,7 +82,8 @@ def identity_of(combiner: str, element_type: Attribute) -> Attribute:
     int_type = _int_type(element_type)
     if int_type is not None:
         width = 64 if isinstance(int_type, IndexType) else int_type.bitwidth
-        low, high = -(2 ** (width - 1)), 2 ** (width - 1) - 1
+        # i1 holds booleans (numpy's bool): false < true, whatever its two's-complement reading.
+        low, high = (0, 1) if width == 1 else (-(2 ** (width - 1)), 2 ** (width - 1) - 1)
         value = {"add": 0, "mul": 1, "max": low, "min": high}[combiner]
         return IntegerAttr(value, int_type)
     raise ValueError(f"no identity for combiner '{combiner}' on {element_type}")

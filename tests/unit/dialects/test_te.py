@@ -11,6 +11,7 @@ from xdsl.dialects import arith, func
 from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
+    IntegerType,
     ModuleOp,
     TensorType,
     f32,
@@ -203,6 +204,12 @@ def test_identity_of_integers_uses_the_type_range() -> None:
     assert identity_of("max", i8) == IntegerAttr(-128, i8)
     assert identity_of("min", i8) == IntegerAttr(127, i8)
     assert identity_of("mul", i8) == IntegerAttr(1, i8)
+
+
+def test_identity_of_booleans_orders_false_before_true() -> None:
+    # i1 is numpy's bool: max starts from false and min from true (not from -1 : i1 == true)
+    assert identity_of("max", IntegerType(1)) == IntegerAttr(0, 1)
+    assert identity_of("min", IntegerType(1)) == IntegerAttr(1, 1)
 
 
 def test_compute_verifier_reports_duplicate_axes() -> None:
