@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for type checkers only: at run time `__getattr__` imports it on first use
     from dlir.interpreter import interpret as interpret
+    from dlir.runtime import compile as compile
 
 __version__ = "0.1.0"
 
@@ -20,4 +21,9 @@ def __getattr__(name: str) -> object:
         from dlir.interpreter import interpret
 
         return interpret
+    # `dlir.compile` imports xDSL, the pass pipeline and llvmlite only when first used.
+    if name == "compile":
+        from dlir.runtime import compile
+
+        return compile
     raise AttributeError(f"module 'dlir' has no attribute {name!r}")

@@ -54,6 +54,10 @@ PIPELINES: dict[str, tuple[str, str]] = {
         "canonicalize, CSE and DCE of every graph.func",
     ),
     "generic-cleanup": ("canonicalize,cse,dce", "xDSL's canonicalize, CSE and DCE on the module"),
+    "compile-cpu": (
+        "graph-to-te,te-to-loop,graph-to-loop,loop-to-llvm",
+        "graph functions to native code for the host CPU: kernels, host functions, llvm",
+    ),
 }
 
 _REGISTERED: dict[str, type[ModulePass]] = {}

@@ -30,6 +30,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     IndexType,
+    IntegerAttr,
     IntegerType,
     MemRefType,
     ModuleOp,
@@ -40,6 +41,7 @@ from xdsl.utils.hints import isa
 from dlir.backends.llvm.jit import CompiledModule, JitError, compile_module
 
 SIGNATURE_ATTR = "dlir.signature"
+NUM_OUTPUTS_ATTR = "dlir.num_outputs"
 
 _DTYPES: dict[str, np.dtype[np.generic]] = {
     "f32": np.dtype(np.float32),
@@ -99,10 +101,15 @@ Arg = BufferArg | ScalarArg
 
 @dataclass(frozen=True)
 class Signature:
-    """The Python-side view of a compiled function: its arguments and its (scalar) result."""
+    """The Python-side view of a compiled function: its arguments and its (scalar) result.
+
+    The last `num_outputs` arguments are output buffers (destination-passing style): the
+    function writes them and reads nothing else it is given, so inputs may be read-only.
+    """
 
     args: tuple[Arg, ...]
     result: np.dtype[np.generic] | None = None
+    num_outputs: int = 0
 
     @staticmethod
     def parse(text: str) -> Signature:
@@ -132,7 +139,19 @@ class Signature:
         result = None if isinstance(output, llvm.LLVMVoidType) else output
         attr = op.attributes.get(SIGNATURE_ATTR)
         if isa(attr, ArrayAttr[Attribute]):
-            return Signature.from_types(attr.data, result)
+            signature = Signature.from_types(attr.data, result)
+            outputs = op.attributes.get(NUM_OUTPUTS_ATTR)
+            if isinstance(outputs, IntegerAttr):
+                count = outputs.value.data
+                if not 0 <= count <= len(signature.args) or not all(
+                    isinstance(a, BufferArg) for a in signature.args[len(signature.args) - count :]
+                ):
+                    raise ArgumentError(
+                        f"@{op.sym_name.data}: '{NUM_OUTPUTS_ATTR}' = {count} does not name "
+                        f"trailing buffer arguments of {signature.describe()}"
+                    )
+                signature = Signature(signature.args, signature.result, count)
+            return signature
         inputs = op.function_type.inputs.data
         for index, ty in enumerate(inputs):
             if isinstance(ty, llvm.LLVMPointerType):
@@ -142,6 +161,17 @@ class Signature:
                     '(e.g. Signature.parse("f32[1024], i64"))'
                 )
         return Signature.from_types(inputs, result)
+
+    @property
+    def inputs(self) -> tuple[Arg, ...]:
+        """The arguments before the outputs."""
+        return self.args[: len(self.args) - self.num_outputs]
+
+    @property
+    def outputs(self) -> tuple[BufferArg, ...]:
+        """The output buffers, the last `num_outputs` arguments."""
+        outputs = self.args[len(self.args) - self.num_outputs :]
+        return tuple(a for a in outputs if isinstance(a, BufferArg))
 
     def describe(self) -> str:
         args = ", ".join(a.describe() for a in self.args)
@@ -235,10 +265,48 @@ class CompiledFunction:
             raise ArgumentError(
                 f"{where}: the array must be C-contiguous (use np.ascontiguousarray)"
             )
-        if not array.flags.writeable:
-            # The callee may write any buffer (outputs are not marked in the ABI).
+        first_output = len(self.signature.args) - self.signature.num_outputs
+        if not array.flags.writeable and (self.signature.num_outputs == 0 or index >= first_output):
+            # The callee writes its outputs; without `num_outputs`, any buffer may be one.
             raise ArgumentError(f"{where}: the array is read-only; pass a writeable copy")
         return array.ctypes.data
+
+    def call_dps(self, *inputs: object) -> tuple[npt.NDArray[np.generic], ...]:
+        """Call with the inputs only: the outputs are allocated here and returned.
+
+        f.call_dps(x, w)  ->  (y,)      # for f(x, w, y) with num_outputs = 1
+
+        Inputs are checked like `__call__`'s arguments, except that a non-contiguous
+        array is copied to a contiguous one rather than refused.
+        """
+        sig = self.signature
+        wanted = len(sig.args) - sig.num_outputs
+        if len(inputs) != wanted:
+            shown = ", ".join(a.describe() for a in sig.inputs)
+            noun = "input" if wanted == 1 else "inputs"
+            raise ArgumentError(f"@{self.name} takes {wanted} {noun} ({shown}), got {len(inputs)}")
+        outputs = tuple(np.empty(_static_shape(self.name, o), o.dtype) for o in sig.outputs)
+        contiguous: list[object] = [
+            np.ascontiguousarray(cast(npt.NDArray[np.generic], value))
+            if isinstance(value, np.ndarray)
+            and not cast(npt.NDArray[np.generic], value).flags.c_contiguous
+            else value
+            for value in inputs
+        ]
+        converted = [
+            self._convert(i, spec, value)
+            for i, (spec, value) in enumerate(zip(sig.args, [*contiguous, *outputs], strict=True))
+        ]
+        self._function(*converted)
+        return outputs
+
+
+def _static_shape(name: str, spec: BufferArg) -> tuple[int, ...]:
+    if any(d is None for d in spec.shape):
+        raise ArgumentError(
+            f"@{name}: cannot allocate an output {spec.describe()} of dynamic shape"
+        )
+    return tuple(d for d in spec.shape if d is not None)
 
 
 def _scalar(where: str, spec: ScalarArg, value: object) -> object:

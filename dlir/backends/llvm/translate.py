@@ -13,6 +13,10 @@ xDSL converts 68 of the 72 llvm ops, with argument attributes, fastmath flags an
   of elements (`_ELEMENT_ALIGNED` below).
 * Function-level attributes are dropped. We carry `passthrough = ["nounwind", ...]` string
   attributes onto the llvmlite function (`_copy_passthrough`).
+* A global's `dense<...>` initializer becomes one Python value per element (slow for
+  weights), a `dense_resource<...>` one fails, and `alignment` is dropped. Such globals get
+  their raw bytes as one `c"..."` byte-array initializer, and their alignment
+  (`_dense_globals`; zero-filled ones get `zeroinitializer`).
 """
 # llvmlite ships no type information: its members are Unknown to pyright (as Lark in dlir/parser).
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false, reportAttributeAccessIssue=false
@@ -22,7 +26,17 @@ from __future__ import annotations
 import llvmlite.ir as ir
 from xdsl.backend.llvm.convert import convert_module
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    ArrayAttr,
+    DenseIntOrFPElementsAttr,
+    DenseResourceAttr,
+    IntegerType,
+    ModuleOp,
+    ShapedType,
+    StringAttr,
+)
+from xdsl.utils.hints import isa
 
 
 class TranslationError(Exception):
@@ -37,12 +51,22 @@ def translate_module(module: ModuleOp, *, triple: str | None = None) -> ir.Modul
                 f"cannot translate '{op.name}' to LLVM IR: the module's top level may hold only "
                 "'llvm.func' and 'llvm.mlir.global' (lower the module to the llvm dialect first)"
             )
+    dense = _dense_globals(module)
     try:
+        # xDSL converts these globals without initializer; we add the bytes below.
+        for op in dense:
+            del op.properties["value"]
         result = convert_module(module, fallback_target_triple=triple)
     except (NotImplementedError, KeyError, ValueError, TypeError, AssertionError) as err:
         raise TranslationError(
             f"xDSL's llvm converter failed: {type(err).__name__}: {err}"
         ) from err
+    finally:
+        for op, value in dense.items():
+            op.properties["value"] = value
+    for op in module.ops:
+        if isinstance(op, llvm.GlobalOp):
+            _fill_global(op, dense.get(op), result)
     _fix_vector_alignment(result)
     for op in module.ops:
         if isinstance(op, llvm.FuncOp):
@@ -94,3 +118,61 @@ def _copy_passthrough(op: llvm.FuncOp, module: ir.Module) -> None:
                 f"@{op.sym_name.data}: 'passthrough' entries must be strings like \"nounwind\", got {item}"
             )
         function.attributes.add(item.data)
+
+
+DenseValue = DenseIntOrFPElementsAttr | DenseResourceAttr
+
+
+def _dense_globals(module: ModuleOp) -> dict[llvm.GlobalOp, DenseValue]:
+    return {
+        op: op.value
+        for op in module.ops
+        if isinstance(op, llvm.GlobalOp) and isinstance(op.value, DenseValue)
+    }
+
+
+def dense_bytes(value: DenseValue) -> bytes:
+    """The raw little-endian bytes of all elements of `value`, a splat repeated."""
+    shaped = value.get_type()
+    assert isa(shaped, ShapedType)
+    count = 1
+    for dim in shaped.get_shape():
+        count *= dim
+    element = shaped.get_element_type()
+    if isinstance(value, DenseResourceAttr):
+        from dlir.dialects.graph.constants import resource_store
+
+        handle = value.resource_handle.data
+        blob = resource_store().lookup(handle)
+        if not blob:
+            raise TranslationError(f"no data for dense_resource<{handle}>")
+        raw = bytes.fromhex(blob[2:])[4:]  # drop "0x" and the alignment word
+    else:
+        raw = value.data.data
+    if not isinstance(element, IntegerType | AnyFloat):
+        raise TranslationError(f"constant of type {shaped}: expected integer or float elements")
+    size = (element.bitwidth + 7) // 8
+    if len(raw) == size and count != 1:
+        raw = raw * count
+    if len(raw) != count * size:
+        raise TranslationError(
+            f"constant of type {shaped} holds {len(raw)} bytes, expected {count * size}"
+        )
+    return raw
+
+
+def _fill_global(op: llvm.GlobalOp, value: DenseValue | None, module: ir.Module) -> None:
+    # @c = internal constant [6 x float]        ->  @c = internal constant [24 x i8] c"...", align 64
+    variable = module.get_global(op.sym_name.data)
+    assert isinstance(variable, ir.GlobalVariable)
+    if op.alignment is not None:
+        variable.align = op.alignment.value.data
+    if value is None:
+        return
+    raw = dense_bytes(value)
+    # Pointers are opaque: the global's value type is free to be the bytes themselves.
+    variable.value_type = ir.ArrayType(ir.IntType(8), len(raw))
+    if any(raw):
+        variable.initializer = ir.Constant(variable.value_type, bytearray(raw))
+    else:
+        variable.initializer = ir.Constant(variable.value_type, None)

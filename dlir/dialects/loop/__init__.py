@@ -3,7 +3,8 @@
 A kernel is a `loop.func` in destination-passing style. Its body is a nest of
 `loop.for` loops, each with a kind (serial, parallel, vectorized, unrolled), over
 `memref` buffers allocated with a memory scope and addressed by affine index
-expressions. Scalar and vector compute uses `arith`, `math` and `vector` ops.
+expressions. Scalar and vector compute uses `arith`, `math` and `vector` ops. Host
+functions call kernels with `loop.call` and read weights from `loop.constant` buffers.
 
     loop.func @vadd(%a: memref<1024xf32>, %b: memref<1024xf32>, %c: memref<1024xf32>)
         attributes {num_outputs = 1 : i64} {
@@ -23,6 +24,7 @@ expressions. Scalar and vector compute uses `arith`, `math` and `vector` ops.
 from xdsl.ir import Dialect
 
 from dlir.dialects.loop.access import IndexExpr, IndexLike, build_access, canonical_access
+from dlir.dialects.loop.call import CallOp, ConstantOp
 from dlir.dialects.loop.control import (
     ForOp,
     LoopKind,
@@ -46,6 +48,8 @@ from dlir.dialects.loop.memory import (
 __all__ = [
     "MEMORY_SCOPES",
     "AllocOp",
+    "CallOp",
+    "ConstantOp",
     "ForOp",
     "FreeOp",
     "FuncOp",
@@ -82,6 +86,8 @@ Loop = Dialect(
         StoreOp,
         VLoadOp,
         VStoreOp,
+        CallOp,
+        ConstantOp,
     ],
     [LoopKindAttr],
 )

@@ -3,10 +3,11 @@
     loop.func @k(%a: memref<4xf32>, %n: index, %c: memref<4xf32>) attributes {num_outputs = 1 : i64}
     ->
     llvm.func @k(%a: !llvm.ptr, %n: i64, %c: !llvm.ptr {llvm.noalias})
-        attributes {dlir.signature = [memref<4xf32>, index, memref<4xf32>]}
+        attributes {dlir.signature = [memref<4xf32>, index, memref<4xf32>], dlir.num_outputs = 1 : i64}
 
 Memref arguments become bare pointers to contiguous row-major data; the original types stay
-in `dlir.signature` so the runtime can check the arrays it is given. Output buffers of a
+in `dlir.signature` so the runtime can check the arrays it is given, and a `loop.func`'s
+`num_outputs` in `dlir.num_outputs` so it can allocate the outputs. Output buffers of a
 `loop.func` are marked `noalias`: this relies on destination-passing style, where the
 caller passes output buffers distinct from every input and from each other. Inputs and
 `func.func` arguments get no `noalias`, since nothing says they do not overlap. A
@@ -17,7 +18,7 @@ caller passes output buffers distinct from every input and from each other. Inpu
 from __future__ import annotations
 
 from xdsl.dialects import func, llvm
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, MemRefType, UnitAttr
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, MemRefType, UnitAttr
 from xdsl.ir import Attribute, Operation
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.utils.exceptions import DiagnosticException
@@ -27,6 +28,7 @@ from dlir.dialects.loop import ReturnOp as LoopReturnOp
 from dlir.passes.lowering.types import llvm_type
 
 SIGNATURE_ATTR = "dlir.signature"
+NUM_OUTPUTS_ATTR = "dlir.num_outputs"
 
 
 def _lower_function(
@@ -36,6 +38,7 @@ def _lower_function(
     results: tuple[Attribute, ...],
     noalias_from: int,
     rewriter: PatternRewriter,
+    num_outputs: IntegerAttr | None = None,
 ) -> None:
     body = op.regions[0]
     for arg in list(body.blocks[0].args if body.blocks else ()):
@@ -62,7 +65,8 @@ def _lower_function(
         linkage=llvm.LinkageAttr("external"),
         body=rewriter.move_region_contents_to_new_regions(body),
         other_props={"arg_attrs": arg_attrs},
-        extra_attrs={SIGNATURE_ATTR: ArrayAttr(inputs)},
+        extra_attrs={SIGNATURE_ATTR: ArrayAttr(inputs)}
+        | ({} if num_outputs is None else {NUM_OUTPUTS_ATTR: num_outputs}),
     )
     rewriter.replace(op, new)
 
@@ -73,7 +77,7 @@ class LoopFuncToLLVM(RewritePattern):
     def match_and_rewrite(self, op: LoopFuncOp, rewriter: PatternRewriter, /) -> None:
         inputs = op.function_type.inputs.data
         noalias_from = len(inputs) - op.num_outputs.value.data
-        _lower_function(op, op.sym_name.data, inputs, (), noalias_from, rewriter)
+        _lower_function(op, op.sym_name.data, inputs, (), noalias_from, rewriter, op.num_outputs)
 
 
 class FuncFuncToLLVM(RewritePattern):

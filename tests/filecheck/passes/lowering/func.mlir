@@ -4,7 +4,7 @@
 /// types are kept in dlir.signature; index scalars become i64.
 // CHECK-LABEL: llvm.func @kernel
 // CHECK-SAME:    (%{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: !llvm.ptr {llvm.noalias})
-// CHECK-SAME:    attributes {dlir.signature = [memref<4x8xf32>, index, memref<8xf32>]}
+// CHECK-SAME:    attributes {dlir.signature = [memref<4x8xf32>, index, memref<8xf32>], dlir.num_outputs = 1 : i64}
 // CHECK-NEXT:    llvm.return
 // CHECK-NEXT:  }
 loop.func @kernel(%a: memref<4x8xf32>, %n: index, %c: memref<8xf32>) attributes {num_outputs = 1 : i64} {
