@@ -54,12 +54,14 @@ def build_arg_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-passes", action="store_true", help="print a pass timing tree to stderr")
     p.add_argument("--pass-statistics", action="store_true", help="print the counters passes reported to stderr")
     p.add_argument("--reproducer", default=None, metavar="FILE", help="on a pass failure, write the IR before it and its pipeline to FILE")
-    run = p.add_argument_group("running (reference interpreter)")
+    run = p.add_argument_group("running (native code after lowering, else the reference interpreter)")
     run.add_argument("--run", action="store_true", help="run the entry function and print its results instead of the IR")
-    run.add_argument("--run-entry", metavar="NAME", help="function to run (default: @main, else the first graph/func/te function)")
+    run.add_argument("--run-entry", metavar="NAME", help="function to run (default: @main, else the first function with a body)")
     run.add_argument("--run-input", metavar="FILE", action="append", default=[], help="inputs from .npy (one argument) or .npz (all its arrays); repeatable")
     run.add_argument("--seed", type=int, default=0, help="seed of the random inputs used when no --run-input is given")
     run.add_argument("--run-out", metavar="FILE.npz", help="save the results to an .npz file")
+    run.add_argument("--check", action="store_true", help="with --run on native code: compare with the interpreter on the input module and report the max error")
+    run.add_argument("--check-tolerance", type=float, default=1e-5, metavar="REL", help="largest max relative error --check accepts (default 1e-5)")
     p.add_argument(
         "--emit",
         choices=("llvm", "asm", "obj"),
@@ -180,6 +182,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.emit == "obj" and (args.output == "-" or args.split_input_file):
         print("dl-opt: error: --emit=obj writes one binary object file: give -o FILE.o and no --split-input-file", file=sys.stderr)
         return 1
+    if args.check and not args.run:
+        print("dl-opt: error: --check compares the results of --run with the interpreter: add --run", file=sys.stderr)
+        return 1
     ctx = make_context(allow_unregistered=args.allow_unregistered_dialect)
 
     outputs: list[str] = []
@@ -212,6 +217,7 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
     parse = parse_module_xdsl if args.parser == "xdsl" else parse_module
     module = parse(chunk, filename, ctx)
     verify(module)
+    source = module.clone() if args.run else module
     spec = args.passes
     if not spec:
         from dlir.passes.manager import reproducer_pipeline
@@ -230,7 +236,7 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
     if args.run:
         from dlir.tools.run import run
 
-        return run(module, ctx, args)
+        return run(module, source, ctx, args)
     if args.emit:
         return _emit(module, args.emit, args.output)
     return print_module(module, generic=args.print_op_generic)

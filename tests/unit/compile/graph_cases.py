@@ -1,0 +1,284 @@
+"""Small graph programs, one per case, for comparing compiled code with the interpreter.
+
+A case is a graph op applied to function arguments of given shapes and dtypes, e.g.
+
+    Case("add_broadcast", lambda a, b: graph.AddOp(a, b), [F32((4, 1)), F32((3,))])
+    ->  graph.func @add_broadcast(%0: tensor<4x1xf32>, %1: tensor<3xf32>) -> tensor<4x3xf32> {
+          %2 = graph.add %0, %1 : ...
+          graph.return %2 : tensor<4x3xf32>
+        }
+
+Inputs are drawn by each argument's `Arg.draw` (some ops need positive or nonzero inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from xdsl.dialects.builtin import (
+    Float32Type,
+    Float64Type,
+    IntegerType,
+    ModuleOp,
+    TensorType,
+    f32,
+    f64,
+    i32,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from dlir.dialects import graph
+
+Array = NDArray[Any]
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A function argument: shape, element type and the range its random values come from."""
+
+    shape: tuple[int, ...]
+    element: Attribute = f32
+    low: float = -2.0
+    high: float = 2.0
+    nonzero: bool = False
+
+    def draw(self, rng: np.random.Generator) -> Array:
+        if isinstance(self.element, IntegerType):
+            values = rng.integers(int(self.low), int(self.high) + 1, self.shape).astype(np.int32)
+            if self.nonzero:
+                values[values == 0] = 1
+            return values
+        dtype = np.float64 if isinstance(self.element, Float64Type) else np.float32
+        values = rng.uniform(self.low, self.high, self.shape)
+        if self.nonzero:
+            values = np.where(np.abs(values) < 0.25, 0.25, values)
+        return values.astype(dtype)
+
+
+def F32(shape: tuple[int, ...], low: float = -2.0, high: float = 2.0, nonzero: bool = False) -> Arg:
+    return Arg(shape, f32, low, high, nonzero)
+
+
+def F64(shape: tuple[int, ...]) -> Arg:
+    return Arg(shape, f64)
+
+
+def I32(shape: tuple[int, ...], low: int = -9, high: int = 9, nonzero: bool = False) -> Arg:
+    return Arg(shape, i32, low, high, nonzero)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[..., Operation]
+    args: Sequence[Arg]
+
+    def func(self) -> graph.FuncOp:
+        types = [TensorType(a.element, a.shape) for a in self.args]
+        probe = graph.FuncOp(self.name, (types, []))
+        block = probe.body.block
+        op = self.build(*block.args)
+        block.add_op(op)
+        block.add_op(graph.ReturnOp(*op.results))
+        return graph.FuncOp(
+            self.name, (types, [r.type for r in op.results]), probe.detach_region(probe.body)
+        )
+
+    def inputs(self, seed: int = 0) -> list[Array]:
+        rng = np.random.default_rng(seed)
+        return [a.draw(rng) for a in self.args]
+
+
+def module_of(cases: Sequence[Case]) -> ModuleOp:
+    """One module holding every case's function."""
+    return ModuleOp([c.func() for c in cases])
+
+
+def _binary(make: Callable[[SSAValue, SSAValue], Operation], name: str, nonzero: bool = False) -> list[Case]:
+    return [
+        Case(f"{name}_same", make, [F32((7, 13)), F32((7, 13), nonzero=nonzero)]),
+        Case(f"{name}_row", make, [F32((4, 3)), F32((3,), nonzero=nonzero)]),
+        Case(f"{name}_outer", make, [F32((1, 5)), F32((6, 1), nonzero=nonzero)]),
+        Case(f"{name}_scalar", make, [F32((2, 3, 5)), F32((), nonzero=nonzero)]),
+        Case(f"{name}_rank0", make, [F32(()), F32((), nonzero=nonzero)]),
+        Case(f"{name}_i32", make, [I32((3, 33)), I32((33,), nonzero=nonzero)]),
+    ]
+
+
+def _unary(make: Callable[[SSAValue], Operation], name: str, low: float = -3.0, high: float = 3.0) -> list[Case]:
+    return [
+        Case(f"{name}_2d", make, [F32((7, 13), low, high)]),
+        Case(f"{name}_1d", make, [F32((1001,), low, high)]),
+        Case(f"{name}_4d", make, [F32((1, 3, 1, 5), low, high)]),
+        Case(f"{name}_rank0", make, [F32((), low, high)]),
+    ]
+
+
+CASES: dict[str, list[Case]] = {
+    "add": _binary(graph.AddOp, "add"),
+    "sub": _binary(graph.SubOp, "sub"),
+    "mul": _binary(graph.MulOp, "mul"),
+    "div": _binary(graph.DivOp, "div", nonzero=True),
+    "maximum": _binary(graph.MaximumOp, "maximum"),
+    "minimum": _binary(graph.MinimumOp, "minimum"),
+    "pow": [
+        Case("pow_positive", graph.PowOp, [F32((7, 13), 0.1, 3.0), F32((13,), -2.0, 2.0)]),
+        Case("pow_integer_exponent", graph.PowOp, [F32((5, 4), -3.0, 3.0), Arg((), f32, 3.0, 3.0)]),
+    ],
+    "relu": _unary(graph.ReluOp, "relu"),
+    "sigmoid": _unary(graph.SigmoidOp, "sigmoid", -12.0, 12.0),
+    "tanh": _unary(graph.TanhOp, "tanh", -6.0, 6.0),
+    "exp": _unary(graph.ExpOp, "exp", -20.0, 20.0),
+    "log": _unary(graph.LogOp, "log", 1e-3, 1e3),
+    "sqrt": _unary(graph.SqrtOp, "sqrt", 0.0, 100.0),
+    "erf": _unary(graph.ErfOp, "erf", -4.0, 4.0),
+    "gelu": [
+        *_unary(graph.GeluOp, "gelu", -5.0, 5.0),
+        Case("gelu_tanh", lambda x: graph.GeluOp(x, "tanh"), [F32((7, 13), -5.0, 5.0)]),
+    ],
+    "clip": [
+        Case("clip", lambda x: graph.ClipOp(x, -1.0, 1.5), [F32((7, 13))]),
+        Case("clip_i32", lambda x: graph.ClipOp(x, -3.0, 4.0), [I32((33,))]),
+    ],
+    "cast": [
+        Case("cast_f32_i32", lambda x: graph.CastOp(x, i32), [F32((7, 13), -100.0, 100.0)]),
+        Case("cast_i32_f32", lambda x: graph.CastOp(x, f32), [I32((33,), -1000, 1000)]),
+        Case("cast_f32_f64", lambda x: graph.CastOp(x, f64), [F32((3, 5))]),
+        Case("cast_f64_f32", lambda x: graph.CastOp(x, f32), [F64((3, 5))]),
+    ],
+    "matmul": [
+        Case("matmul_odd", graph.MatmulOp, [F32((7, 5)), F32((5, 3))]),
+        Case("matmul_vector_like", graph.MatmulOp, [F32((1, 33)), F32((33, 1))]),
+        Case("matmul_square", graph.MatmulOp, [F32((32, 32)), F32((32, 32))]),
+        Case("matmul_i32", graph.MatmulOp, [I32((4, 6)), I32((6, 5))]),
+    ],
+    "batch_matmul": [
+        Case("batch_matmul", graph.BatchMatmulOp, [F32((2, 4, 16)), F32((2, 16, 8))]),
+        Case("batch_matmul_broadcast", graph.BatchMatmulOp, [F32((3, 1, 4, 7)), F32((2, 7, 5))]),
+    ],
+    "conv2d": [
+        Case("conv2d_valid", graph.Conv2dOp, [F32((1, 3, 9, 9)), F32((4, 3, 3, 3))]),
+        Case(
+            "conv2d_pad_bias",
+            lambda x, w, b: graph.Conv2dOp(x, w, b, pads=1),
+            [F32((2, 3, 7, 7)), F32((5, 3, 3, 3)), F32((5,))],
+        ),
+        Case(
+            "conv2d_stride_asym_pad",
+            lambda x, w: graph.Conv2dOp(x, w, strides=2, pads=[0, 1, 2, 1]),
+            [F32((1, 2, 9, 8)), F32((3, 2, 3, 2))],
+        ),
+        Case(
+            "conv2d_dilation",
+            lambda x, w: graph.Conv2dOp(x, w, dilations=2),
+            [F32((1, 2, 11, 11)), F32((2, 2, 3, 3))],
+        ),
+        Case(
+            "conv2d_groups",
+            lambda x, w: graph.Conv2dOp(x, w, groups=2, pads=1),
+            [F32((3, 4, 7, 7)), F32((6, 2, 3, 3))],
+        ),
+    ],
+    "max_pool2d": [
+        Case("max_pool2d", lambda x: graph.MaxPool2dOp(x, 2, strides=2), [F32((2, 3, 8, 8))]),
+        Case(
+            "max_pool2d_pad_odd",
+            lambda x: graph.MaxPool2dOp(x, 3, strides=2, pads=1),
+            [F32((1, 2, 7, 7))],
+        ),
+        Case(
+            "max_pool2d_ceil",
+            lambda x: graph.MaxPool2dOp(x, 2, strides=2, ceil_mode=True),
+            [F32((1, 3, 7, 7))],
+        ),
+    ],
+    "avg_pool2d": [
+        Case("avg_pool2d", lambda x: graph.AvgPool2dOp(x, 2, strides=2), [F32((2, 3, 8, 8))]),
+        Case(
+            "avg_pool2d_pad_excluded",
+            lambda x: graph.AvgPool2dOp(x, 3, pads=1),
+            [F32((1, 2, 7, 7))],
+        ),
+        Case(
+            "avg_pool2d_pad_included",
+            lambda x: graph.AvgPool2dOp(x, 3, strides=2, pads=1, count_include_pad=True),
+            [F32((1, 2, 7, 7))],
+        ),
+    ],
+    "global_avg_pool2d": [
+        Case("global_avg_pool2d", graph.GlobalAvgPool2dOp, [F32((2, 3, 7, 5))]),
+    ],
+    "softmax": [
+        Case("softmax_rows", graph.SoftmaxOp, [F32((7, 13), -30.0, 30.0)]),
+        Case("softmax_axis1", lambda x: graph.SoftmaxOp(x, 1), [F32((2, 5, 3))]),
+        Case("softmax_1d", graph.SoftmaxOp, [F32((1001,))]),
+    ],
+    "layer_norm": [
+        Case("layer_norm", graph.LayerNormOp, [F32((4, 33)), F32((33,)), F32((33,))]),
+        Case(
+            "layer_norm_axis",
+            lambda x, g, b: graph.LayerNormOp(x, g, b, axis=1),
+            [F32((2, 3, 5)), F32((3, 5)), F32((3, 5))],
+        ),
+    ],
+    "batch_norm": [
+        Case(
+            "batch_norm",
+            graph.BatchNormOp,
+            [F32((2, 3, 5, 5)), F32((3,)), F32((3,)), F32((3,)), F32((3,), 0.1, 2.0)],
+        ),
+    ],
+    "reduce_sum": [
+        Case("reduce_sum", lambda x: graph.ReduceSumOp(x, [1]), [F32((4, 9, 2))]),
+        Case("reduce_sum_all_keep", lambda x: graph.ReduceSumOp(x, [0, 1, 2], True), [F32((4, 9, 2))]),
+        Case("reduce_sum_i32", lambda x: graph.ReduceSumOp(x, [-1]), [I32((5, 7))]),
+    ],
+    "reduce_mean": [
+        Case("reduce_mean", lambda x: graph.ReduceMeanOp(x, [0, -1], True), [F32((4, 8, 3))]),
+    ],
+    "reduce_max": [
+        Case("reduce_max", lambda x: graph.ReduceMaxOp(x, [-1]), [F32((4, 8, 3))]),
+        Case("reduce_max_i32", lambda x: graph.ReduceMaxOp(x, [0]), [I32((6, 5))]),
+    ],
+    "reshape": [
+        Case("reshape_merge", lambda x: graph.ReshapeOp(x, [6, 4]), [F32((2, 3, 4))]),
+        Case("reshape_general", lambda x: graph.ReshapeOp(x, [4, 3, 5]), [F32((6, 10))]),
+    ],
+    "transpose": [
+        Case("transpose_2d", lambda x: graph.TransposeOp(x, [1, 0]), [F32((7, 13))]),
+        Case("transpose_3d", lambda x: graph.TransposeOp(x, [2, 0, 1]), [F32((2, 3, 5))]),
+    ],
+    "concat": [
+        Case("concat", lambda a, b: graph.ConcatOp([a, b], 1), [F32((4, 6)), F32((4, 3))]),
+        Case(
+            "concat_three",
+            lambda a, b, c: graph.ConcatOp([a, b, c], 0),
+            [F32((1, 5)), F32((3, 5)), F32((2, 5))],
+        ),
+    ],
+    "flatten": [
+        Case("flatten", graph.FlattenOp, [F32((2, 3, 4))]),
+        Case("flatten_axis2", lambda x: graph.FlattenOp(x, 2), [F32((2, 3, 4, 5))]),
+    ],
+    "pad": [
+        Case("pad", lambda x: graph.PadOp(x, [1, 0], [2, 3]), [F32((4, 5))]),
+        Case("pad_value", lambda x: graph.PadOp(x, [0, 2, 1], [1, 0, 1], value=-1.5), [F32((2, 3, 4))]),
+        Case("pad_edge", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="edge"), [F32((4, 5))]),
+        Case("pad_reflect", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="reflect"), [F32((4, 5))]),
+    ],
+    "slice": [
+        Case("slice", lambda x: graph.SliceOp(x, [1, 2], [4, 7]), [F32((5, 9))]),
+        Case("slice_steps", lambda x: graph.SliceOp(x, [0, 7], [4, 0], [2, -3]), [F32((4, 8))]),
+    ],
+    "broadcast_to": [
+        Case("broadcast_to", lambda x: graph.BroadcastToOp(x, [2, 4, 8]), [F32((4, 1))]),
+        Case("broadcast_to_rank0", lambda x: graph.BroadcastToOp(x, [3, 5]), [F32(())]),
+    ],
+}
+"""Cases per graph op name (without the `graph.` prefix)."""
+
+assert all(isinstance(t, (Float32Type, Float64Type, IntegerType)) for t in (f32, f64, i32))
