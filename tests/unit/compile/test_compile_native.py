@@ -1,9 +1,11 @@
-"""Small graph programs, one per case, for comparing compiled code with the interpreter.
+"""Graph programs compiled to native code by `dlir.compile`, against the interpreter.
 
-A case is a graph op applied to function arguments of given shapes and dtypes, e.g.
+Every graph op over its cases (odd sizes, broadcasting, rank 0, integer types, attribute
+variants; one module per op, so one compilation each), and random small graphs. A case is
+a graph op applied to function arguments of given shapes and dtypes:
 
-    Case("add_broadcast", lambda a, b: graph.AddOp(a, b), [F32((4, 1)), F32((3,))])
-    ->  graph.func @add_broadcast(%0: tensor<4x1xf32>, %1: tensor<3xf32>) -> tensor<4x3xf32> {
+    Case("add_row", graph.AddOp, [F32((4, 3)), F32((3,))])
+    ->  graph.func @add_row(%0: tensor<4x3xf32>, %1: tensor<3xf32>) -> tensor<4x3xf32> {
           %2 = graph.add %0, %1 : ...
           graph.return %2 : tensor<4x3xf32>
         }
@@ -18,20 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from numpy.typing import NDArray
-from xdsl.dialects.builtin import (
-    Float32Type,
-    Float64Type,
-    IntegerType,
-    ModuleOp,
-    TensorType,
-    f32,
-    f64,
-    i32,
-)
+from xdsl.dialects.builtin import Float64Type, IntegerType, ModuleOp, TensorType, f32, f64, i32
 from xdsl.ir import Attribute, Operation, SSAValue
 
+import dlir
 from dlir.dialects import graph
+from dlir.dialects.graph.common import tensor_type
 
 Array = NDArray[Any]
 
@@ -71,10 +69,20 @@ def I32(shape: tuple[int, ...], low: int = -9, high: int = 9, nonzero: bool = Fa
     return Arg(shape, i32, low, high, nonzero)
 
 
+V = SSAValue
+Build = (
+    Callable[[V], Operation]
+    | Callable[[V, V], Operation]
+    | Callable[[V, V, V], Operation]
+    | Callable[[V, V, V, V, V], Operation]
+)
+"""Makes the case's op from the function's arguments (one to five of them)."""
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
-    build: Callable[..., Operation]
+    build: Build
     args: Sequence[Arg]
 
     def func(self) -> graph.FuncOp:
@@ -98,7 +106,9 @@ def module_of(cases: Sequence[Case]) -> ModuleOp:
     return ModuleOp([c.func() for c in cases])
 
 
-def _binary(make: Callable[[SSAValue, SSAValue], Operation], name: str, nonzero: bool = False) -> list[Case]:
+def _binary(
+    make: Callable[[SSAValue, SSAValue], Operation], name: str, nonzero: bool = False
+) -> list[Case]:
     return [
         Case(f"{name}_same", make, [F32((7, 13)), F32((7, 13), nonzero=nonzero)]),
         Case(f"{name}_row", make, [F32((4, 3)), F32((3,), nonzero=nonzero)]),
@@ -109,7 +119,9 @@ def _binary(make: Callable[[SSAValue, SSAValue], Operation], name: str, nonzero:
     ]
 
 
-def _unary(make: Callable[[SSAValue], Operation], name: str, low: float = -3.0, high: float = 3.0) -> list[Case]:
+def _unary(
+    make: Callable[[SSAValue], Operation], name: str, low: float = -3.0, high: float = 3.0
+) -> list[Case]:
     return [
         Case(f"{name}_2d", make, [F32((7, 13), low, high)]),
         Case(f"{name}_1d", make, [F32((1001,), low, high)]),
@@ -234,7 +246,9 @@ CASES: dict[str, list[Case]] = {
     ],
     "reduce_sum": [
         Case("reduce_sum", lambda x: graph.ReduceSumOp(x, [1]), [F32((4, 9, 2))]),
-        Case("reduce_sum_all_keep", lambda x: graph.ReduceSumOp(x, [0, 1, 2], True), [F32((4, 9, 2))]),
+        Case(
+            "reduce_sum_all_keep", lambda x: graph.ReduceSumOp(x, [0, 1, 2], True), [F32((4, 9, 2))]
+        ),
         Case("reduce_sum_i32", lambda x: graph.ReduceSumOp(x, [-1]), [I32((5, 7))]),
     ],
     "reduce_mean": [
@@ -266,9 +280,15 @@ CASES: dict[str, list[Case]] = {
     ],
     "pad": [
         Case("pad", lambda x: graph.PadOp(x, [1, 0], [2, 3]), [F32((4, 5))]),
-        Case("pad_value", lambda x: graph.PadOp(x, [0, 2, 1], [1, 0, 1], value=-1.5), [F32((2, 3, 4))]),
+        Case(
+            "pad_value",
+            lambda x: graph.PadOp(x, [0, 2, 1], [1, 0, 1], value=-1.5),
+            [F32((2, 3, 4))],
+        ),
         Case("pad_edge", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="edge"), [F32((4, 5))]),
-        Case("pad_reflect", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="reflect"), [F32((4, 5))]),
+        Case(
+            "pad_reflect", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="reflect"), [F32((4, 5))]
+        ),
     ],
     "slice": [
         Case("slice", lambda x: graph.SliceOp(x, [1, 2], [4, 7]), [F32((5, 9))]),
@@ -281,4 +301,120 @@ CASES: dict[str, list[Case]] = {
 }
 """Cases per graph op name (without the `graph.` prefix)."""
 
-assert all(isinstance(t, (Float32Type, Float64Type, IntegerType)) for t in (f32, f64, i32))
+
+RTOL = 1e-5
+
+
+def assert_close(got: Array, want: Array, what: str) -> None:
+    """Exact for integers; for floats max |got - want| <= RTOL * max(1, max |want|)."""
+    assert got.shape == want.shape and got.dtype == want.dtype, (
+        f"{what}: got {got.dtype}{list(got.shape)}, want {want.dtype}{list(want.shape)}"
+    )
+    if not np.issubdtype(want.dtype, np.floating):
+        np.testing.assert_array_equal(got, want, err_msg=what)
+        return
+    assert np.array_equal(np.isnan(got), np.isnan(want)), f"{what}: NaNs differ"
+    finite = ~np.isnan(want)
+    scale = max(1.0, float(np.max(np.abs(want[finite]), initial=0.0)))
+    error = float(np.max(np.abs(got[finite].astype(np.float64) - want[finite]), initial=0.0))
+    assert error <= RTOL * scale, f"{what}: max error {error:.3g} > {RTOL:g} x {scale:.3g}"
+
+
+def test_every_graph_op_has_cases() -> None:
+    ops = {
+        op.name.removeprefix("graph.")
+        for op in graph.Graph.operations
+        if op.name not in ("graph.func", "graph.return", "graph.constant", "graph.call_dps")
+    }
+    assert ops == set(CASES)
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_graph_op_compiled_matches_interpreter(op: str) -> None:
+    cases = CASES[op]
+    module = module_of(cases)
+    program = dlir.compile(module.clone())
+    for case in cases:
+        inputs = case.inputs(seed=1)
+        want = dlir.interpret(module, case.name, *inputs)
+        got = program[case.name](*inputs)
+        assert isinstance(got, np.ndarray) and isinstance(want, np.ndarray)
+        assert_close(got, want, case.name)
+
+
+RANDOM_UNARY: dict[str, Callable[[SSAValue], Operation]] = {
+    "relu": graph.ReluOp,
+    "tanh": graph.TanhOp,
+    "sigmoid": graph.SigmoidOp,
+    "exp": lambda v: graph.ExpOp(graph.ClipOp(v, -10.0, 10.0)),
+    "softmax": graph.SoftmaxOp,
+    "transpose": lambda v: graph.TransposeOp(v, [1, 0]),
+    "row_sum": lambda v: graph.ReduceSumOp(v, [1], True),
+    "gelu": graph.GeluOp,
+}
+RANDOM_BINARY: dict[str, Callable[[SSAValue, SSAValue], Operation]] = {
+    "add": graph.AddOp,
+    "sub": graph.SubOp,
+    "mul": graph.MulOp,
+    "maximum": graph.MaximumOp,
+}
+sizes = st.sampled_from([1, 2, 3, 5, 8, 13])
+
+
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    return tuple(tensor_type(value).get_shape())
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_graph_compiled_matches_interpreter(data: st.DataObject) -> None:
+    rows, cols = data.draw(sizes, "rows"), data.draw(sizes, "cols")
+    func = graph.FuncOp("g", ([TensorType(f32, [rows, cols])], []))
+    block = func.body.block
+    values: list[SSAValue] = [block.args[0]]
+
+    def new_argument(shape: tuple[int, ...]) -> SSAValue:
+        return block.insert_arg(TensorType(f32, shape), len(block.args))
+
+    def add(op: Operation) -> SSAValue:
+        # Builders may nest (exp of clip): add operands' defining ops first.
+        for operand in op.operands:
+            owner = operand.owner
+            if isinstance(owner, Operation) and owner.parent is None:
+                add(owner)
+        block.add_op(op)
+        return op.results[0]
+
+    for step in range(data.draw(st.integers(1, 6), "steps")):
+        current = values[-1]
+        kind = data.draw(st.sampled_from(["unary", "binary", "matmul"]), f"kind {step}")
+        if kind == "unary":
+            name = data.draw(st.sampled_from(sorted(RANDOM_UNARY)), f"unary {step}")
+            values.append(add(RANDOM_UNARY[name](current)))
+        elif kind == "binary":
+            name = data.draw(st.sampled_from(sorted(RANDOM_BINARY)), f"binary {step}")
+            m, n = _shape(current)
+            other_shape = data.draw(
+                st.sampled_from([(m, n), (n,), (m, 1), (1, n), ()]), f"rhs {step}"
+            )
+            same = [v for v in values if _shape(v) == other_shape]
+            other = same[0] if same and data.draw(st.booleans()) else new_argument(other_shape)
+            values.append(add(RANDOM_BINARY[name](current, other)))
+        else:
+            k = _shape(current)[1]
+            weight = new_argument((k, data.draw(sizes, f"width {step}")))
+            values.append(add(graph.MatmulOp(current, weight)))
+    result = values[-1]
+    block.add_op(graph.ReturnOp(result))
+    func.function_type = graph.FuncOp(
+        "g", ([a.type for a in block.args], [result.type])
+    ).function_type
+    module = ModuleOp([func])
+    module.verify()
+
+    rng = np.random.default_rng(0)
+    inputs: list[Array] = [rng.uniform(-1, 1, _shape(arg)).astype(np.float32) for arg in block.args]
+    want = dlir.interpret(module, "g", *inputs)
+    got = dlir.compile(module.clone())["g"](*inputs)
+    assert isinstance(got, np.ndarray) and isinstance(want, np.ndarray)
+    assert_close(got, want, "random graph")
