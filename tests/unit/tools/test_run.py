@@ -47,3 +47,44 @@ def test_random_inputs_depend_on_the_seed(capsys: pytest.CaptureFixture[str], tm
         assert main([str(src), "--run", "--seed", seed]) == 0
         outputs.append(capsys.readouterr().out.split("\n", 1)[1])
     assert outputs[0] == outputs[1] != outputs[2]
+
+
+EXP = """graph.func @e(%x: tensor<64xf32>) -> tensor<64xf32> {
+  %y = graph.exp %x : tensor<64xf32>
+  graph.return %y : tensor<64xf32>
+}
+"""
+
+
+def test_native_run_takes_file_inputs_and_saves_results(tmp_path: Path) -> None:
+    src = tmp_path / "scale.mlir"
+    src.write_text(SCALE)
+    x = np.arange(4, dtype=np.float32)
+    np.savez(tmp_path / "in.npz", x=x, y=np.full(4, 2, dtype=np.float32))
+    out = tmp_path / "out.npz"
+    argv = [str(src), "-p", "compile-cpu", "--run", "--check", "--run-input", str(tmp_path / "in.npz")]
+    assert main([*argv, "--run-out", str(out)]) == 0
+    np.testing.assert_array_equal(np.load(out)["result0"], x * 2)
+
+
+def test_check_beyond_tolerance_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The polynomial exp is within an ulp or two of numpy's, but not bit-identical everywhere.
+    src = tmp_path / "exp.mlir"
+    src.write_text(EXP)
+    assert main([str(src), "-p", "compile-cpu", "--run", "--check", "--check-tolerance", "0"]) == 1
+    captured = capsys.readouterr()
+    assert "check against the interpreter (tolerance 0):" in captured.out
+    assert "native results differ from the interpreter: max relative error" in captured.err
+
+
+def test_compare_reports_absolute_relative_and_nan_mismatches() -> None:
+    from dlir.tools.run import compare
+
+    got = np.array([1.0, 2.0, np.nan], dtype=np.float32)
+    want = np.array([1.0, 2.5, 3.0], dtype=np.float32)
+    lines, worst = compare([got, got[:2]], [want, want[:2]])
+    assert lines[0] == "  result #0: max abs error 0.5, max rel error inf, 1 NaN mismatches"
+    assert lines[1] == "  result #1: max abs error 0.5, max rel error 0.2"
+    assert worst == float("inf")
