@@ -81,7 +81,7 @@ def run(module: ModuleOp, source: ModuleOp, ctx: Context, args: argparse.Namespa
         if source_variant not in INTERPRETED:
             raise DiagnosticError.at(
                 f"--check needs an input the interpreter can run, but @{name} is read as a "
-                f"{source_variant.value} function (the interpreter runs graph.func, te.kernel and func.func)"
+                f"{source_variant.value if source_variant else 'unknown'} function (the interpreter runs graph.func, te.kernel and func.func)"
             )
         reference = run_interpreter(source, name, inputs, ctx)
         report, worst = compare(outputs, reference)

@@ -1,4 +1,5 @@
-"""`math.exp/log/tanh/erf` on f32 (scalar or `vector<Nxf32>`) -> branch-free llvm-dialect code.
+"""`math.exp/log/tanh/erf` on f32 (scalar or `vector<Nxf32>`) -> branch-free llvm-dialect code
+(f64 in `math_f64.py`; the pattern here dispatches both).
 
     %y = math.exp %x : vector<8xf32>
     ->
@@ -6,13 +7,13 @@
     %r = llvm.intr.fma(%n, %minus_ln2_hi, %xc) ; %r2 = llvm.intr.fma(%n, %minus_ln2_lo, %r)
     %p = llvm.intr.fma(...) ...                     (Cephes polynomial in r)
     %k = llvm.bitcast %t : vector<8xf32> to vector<8xi32> ; ... llvm.shl ... (2^n in the exponent bits)
-    %y = llvm.select %isnan, %x, %scaled
+    %y = llvm.call_intrinsic "llvm.vp.select.v8f32"(%isnan, %x, %scaled, %c8)
 
 Only selects, integer/float arithmetic, bitcasts and the fma/maxnum/minnum/copysign
 intrinsics: no calls, so LLVM vectorizes loops over the result. xDSL 0.74's llvm.fcmp and
 llvm.select take no vectors, so float tests compare the bits with llvm.icmp, and a vector
-select is the blend b ^ ((a ^ b) & sext(cond)). Constants are splats of the
-operand's type. Algorithms (f32, round to nearest):
+select is `llvm.vp.select` (see `float_builder.py`). Constants are splats of the operand's
+type. Algorithms (f32, round to nearest):
 
 * exp: clamp x to [-104, 88.8], n = round(x log2 e) by the 1.5*2^23 magic-number trick (its
   bits give the integer n with no fptosi), two-constant Cody-Waite r = x - n ln2, Cephes
@@ -28,25 +29,17 @@ operand's type. Algorithms (f32, round to nearest):
 
 from __future__ import annotations
 
-import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from xdsl.dialects import llvm, math
-from xdsl.dialects.builtin import (
-    DenseIntOrFPElementsAttr,
-    FloatAttr,
-    IntegerAttr,
-    VectorType,
-    f32,
-    i32,
-    i64,
-)
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.dialects.builtin import f32, f64
+from xdsl.ir import Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.utils.exceptions import DiagnosticException
-from xdsl.utils.hints import isa
 
-from dlir.passes.lowering.types import select
+from dlir.passes.lowering.float_builder import FloatBuilder, element_of, float_bits
+from dlir.passes.lowering.math_derived import emit_exp2, emit_expm1, emit_log1p, emit_log_base
+from dlir.passes.lowering.math_f64 import emit_erf64, emit_exp64, emit_log64, emit_tanh64
 
 _EXP_POLY = (
     1.9875691500e-4,
@@ -93,141 +86,17 @@ _ERF_BETA = (
 _LN2_HI = 0.693359375  # exact in 9 bits: n * _LN2_HI is exact for |n| < 2^15
 _LN2_LO = -2.12194440e-4
 _MAGIC = 12582912.0  # 1.5 * 2^23: x + _MAGIC rounds x to an integer held in the low mantissa bits
-_MAGIC_BITS = 0x4B400000
 _SQRT_HALF = 0.707106781186547524
 _MIN_NORMAL = 1.17549435e-38
 
 
-def _bits(value: float) -> int:
-    """The bits of `value` rounded to f32, as a signed i32."""
-    return struct.unpack("<i", struct.pack("<f", value))[0]
-
-
-class _Builder:
-    """Emits llvm ops on values of one f32 type (scalar or vector) and its i32 twin."""
-
-    def __init__(self, float_type: Attribute) -> None:
-        self.float_type = float_type
-        self.int_type: Attribute = i32
-        self.lanes = 1
-        self.is_vector = False
-        if isa(float_type, VectorType[Attribute]):
-            self.is_vector = True
-            self.int_type = VectorType(i32, float_type.get_shape())
-            self.lanes = float_type.get_shape()[0]
-        self.ops: list[Operation] = []
-
-    def _emit(self, op: Operation) -> SSAValue:
-        self.ops.append(op)
-        return op.results[0]
-
-    def const(self, value: float) -> SSAValue:
-        attr: Attribute = FloatAttr(value, f32)
-        if self.is_vector:
-            attr = DenseIntOrFPElementsAttr.from_list(
-                VectorType(f32, [self.lanes]), [value] * self.lanes
-            )
-        return self._emit(llvm.ConstantOp(attr, self.float_type))
-
-    def iconst(self, value: int) -> SSAValue:
-        attr: Attribute = IntegerAttr(value, i32)
-        if self.is_vector:
-            attr = DenseIntOrFPElementsAttr.from_list(
-                VectorType(i32, [self.lanes]), [value] * self.lanes
-            )
-        return self._emit(llvm.ConstantOp(attr, self.int_type))
-
-    def add(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self._emit(llvm.FAddOp(a, b))
-
-    def sub(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self._emit(llvm.FSubOp(a, b))
-
-    def mul(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self._emit(llvm.FMulOp(a, b))
-
-    def div(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self._emit(llvm.FDivOp(a, b))
-
-    def fma(self, a: SSAValue, b: SSAValue, c: SSAValue) -> SSAValue:
-        return self._emit(llvm.FMAOp(a, b, c))
-
-    def max(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self._emit(llvm.VectorFMaxOp(a, b))
-
-    def min(self, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self._emit(llvm.VectorFMinOp(a, b))
-
-    def abs(self, a: SSAValue) -> SSAValue:
-        return self._emit(llvm.FAbsOp(a, self.float_type))
-
-    def copysign(self, magnitude: SSAValue, sign: SSAValue) -> SSAValue:
-        return self._emit(llvm.FCopySignOp(magnitude, sign))
-
-    def icmp(self, predicate: str, a: SSAValue, b: SSAValue) -> SSAValue:
-        """Integer compare (xDSL 0.74's llvm.fcmp takes no vectors: float tests go through the bits)."""
-        index = list(llvm.ICmpPredicateFlag).index(llvm.ICmpPredicateFlag(predicate))
-        return self._emit(llvm.ICmpOp(a, b, IntegerAttr(index, i64)))
-
-    def below(self, x: SSAValue, bound: float) -> SSAValue:
-        """x < bound for bound > 0, true for every negative x (signed order of the bits)."""
-        return self.icmp("slt", self.to_int(x), self.iconst(_bits(bound)))
-
-    def magnitude_bits(self, x: SSAValue) -> SSAValue:
-        return self.ibin(llvm.AndOp, self.to_int(x), self.iconst(0x7FFFFFFF))
-
-    def select(self, cond: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
-        """cond ? a : b; on vectors a bit blend b ^ ((a ^ b) & sext(cond)), as xDSL 0.74's
-        llvm.select takes a scalar i1 only."""
-        if not self.is_vector:
-            return self._emit(select(cond, a, b, a.type))
-        mask = self._emit(llvm.SExtOp(cond, self.int_type))
-        is_float = a.type == self.float_type
-        ai, bi = (self.to_int(a), self.to_int(b)) if is_float else (a, b)
-        diff = self.ibin(llvm.XOrOp, ai, bi)
-        blended = self.ibin(llvm.XOrOp, bi, self.ibin(llvm.AndOp, diff, mask))
-        return self.to_float(blended) if is_float else blended
-
-    def to_int(self, a: SSAValue) -> SSAValue:
-        return self._emit(llvm.BitcastOp(a, self.int_type))
-
-    def to_float(self, a: SSAValue) -> SSAValue:
-        return self._emit(llvm.BitcastOp(a, self.float_type))
-
-    def int_to_float(self, a: SSAValue) -> SSAValue:
-        return self._emit(llvm.SIToFPOp(a, self.float_type))
-
-    def ibin(
-        self,
-        op_type: type[llvm.ArithmeticBinOperation]
-        | type[llvm.ArithmeticBinOpOverflow]
-        | type[llvm.ArithmeticBinOpExact]
-        | type[llvm.ArithmeticBinOpDisjoint],
-        a: SSAValue,
-        b: SSAValue,
-    ) -> SSAValue:
-        # explicit result type, as in dlir.passes.lowering.types.integer_binary
-        return self._emit(op_type.create(operands=[a, b], result_types=[self.int_type]))
-
-    def poly(self, x: SSAValue, coefficients: Sequence[float]) -> SSAValue:
-        """Horner: c0 x^(k-1) + ... + c(k-1), one fma per coefficient."""
-        result = self.const(coefficients[0])
-        for c in coefficients[1:]:
-            result = self.fma(result, x, self.const(c))
-        return result
-
-    def nan_passes(self, x: SSAValue, result: SSAValue) -> SSAValue:
-        is_nan = self.icmp("sgt", self.magnitude_bits(x), self.iconst(0x7F800000))
-        return self.select(is_nan, x, result)
-
-
-def _pow2(b: _Builder, n: SSAValue) -> SSAValue:
+def _pow2(b: FloatBuilder, n: SSAValue) -> SSAValue:
     """2^n for an i32 n in [-126, 127], built in the exponent bits."""
     biased = b.ibin(llvm.AddOp, n, b.iconst(127))
     return b.to_float(b.ibin(llvm.ShlOp, biased, b.iconst(23)))
 
 
-def emit_exp(b: _Builder, x: SSAValue) -> SSAValue:
+def emit_exp(b: FloatBuilder, x: SSAValue) -> SSAValue:
     """exp(x); see the module docstring."""
     xc = b.min(b.max(x, b.const(-104.0)), b.const(88.8))
     t = b.fma(xc, b.const(1.44269504088896341), b.const(_MAGIC))
@@ -237,14 +106,14 @@ def emit_exp(b: _Builder, x: SSAValue) -> SSAValue:
     p = b.poly(r, _EXP_POLY)
     r2 = b.mul(r, r)
     y = b.add(b.fma(p, r2, r), b.const(1.0))
-    n_int = b.ibin(llvm.SubOp, b.to_int(t), b.iconst(_MAGIC_BITS))
+    n_int = b.ibin(llvm.SubOp, b.to_int(t), b.iconst(float_bits(_MAGIC, 32)))
     half = b.ibin(llvm.AShrOp, n_int, b.iconst(1))
     rest = b.ibin(llvm.SubOp, n_int, half)
     scaled = b.mul(b.mul(y, _pow2(b, half)), _pow2(b, rest))
     return b.nan_passes(x, scaled)
 
 
-def emit_log(b: _Builder, x: SSAValue) -> SSAValue:
+def emit_log(b: FloatBuilder, x: SSAValue) -> SSAValue:
     """log(x); see the module docstring."""
     subnormal = b.below(x, _MIN_NORMAL)  # and zeros and negatives, whose result is replaced
     xs = b.select(subnormal, b.mul(x, b.const(8388608.0)), x)
@@ -265,14 +134,14 @@ def emit_log(b: _Builder, x: SSAValue) -> SSAValue:
     inf_value = float("inf")
     inf = b.const(inf_value)
     x_bits = b.to_int(x)
-    result = b.select(b.icmp("eq", x_bits, b.iconst(_bits(inf_value))), inf, result)
+    result = b.select(b.icmp("eq", x_bits, b.iconst(float_bits(inf_value, 32))), inf, result)
     result = b.select(b.icmp("slt", x_bits, b.iconst(0)), b.const(float("nan")), result)
     is_zero = b.icmp("eq", b.magnitude_bits(x), b.iconst(0))
     result = b.select(is_zero, b.const(-inf_value), result)
     return b.nan_passes(x, result)
 
 
-def emit_tanh(b: _Builder, x: SSAValue) -> SSAValue:
+def emit_tanh(b: FloatBuilder, x: SSAValue) -> SSAValue:
     """tanh(x); see the module docstring."""
     z = b.mul(x, x)
     small = b.fma(b.mul(x, z), b.poly(z, _TANH_POLY), x)
@@ -283,7 +152,7 @@ def emit_tanh(b: _Builder, x: SSAValue) -> SSAValue:
     return b.copysign(b.select(b.below(ax, 0.625), small, large), x)
 
 
-def emit_erf(b: _Builder, x: SSAValue) -> SSAValue:
+def emit_erf(b: FloatBuilder, x: SSAValue) -> SSAValue:
     """erf(x); see the module docstring."""
     xc = b.min(b.max(x, b.const(-4.0)), b.const(4.0))
     x2 = b.mul(xc, xc)
@@ -293,34 +162,54 @@ def emit_erf(b: _Builder, x: SSAValue) -> SSAValue:
     return b.nan_passes(x, y)
 
 
-_EMITTERS: dict[type[Operation], Callable[[_Builder, SSAValue], SSAValue]] = {
-    math.ExpOp: emit_exp,
-    math.LogOp: emit_log,
-    math.TanhOp: emit_tanh,
-    math.ErfOp: emit_erf,
+Emitter = Callable[[FloatBuilder, SSAValue], SSAValue]
+
+# op -> (f32 emitter, f64 emitter)
+_EMITTERS: dict[type[Operation], tuple[Emitter, Emitter]] = {
+    math.ExpOp: (emit_exp, emit_exp64),
+    math.LogOp: (emit_log, emit_log64),
+    math.TanhOp: (emit_tanh, emit_tanh64),
+    math.ErfOp: (emit_erf, emit_erf64),
+    math.Exp2Op: (
+        lambda b, x: emit_exp2(b, x, emit_exp),
+        lambda b, x: emit_exp2(b, x, emit_exp64),
+    ),
+    math.Log2Op: (
+        lambda b, x: emit_log_base(b, x, emit_log, 2.0),
+        lambda b, x: emit_log_base(b, x, emit_log64, 2.0),
+    ),
+    math.Log10Op: (
+        lambda b, x: emit_log_base(b, x, emit_log, 10.0),
+        lambda b, x: emit_log_base(b, x, emit_log64, 10.0),
+    ),
+    math.Log1pOp: (
+        lambda b, x: emit_log1p(b, x, emit_log),
+        lambda b, x: emit_log1p(b, x, emit_log64),
+    ),
+    math.ExpM1Op: (
+        lambda b, x: emit_expm1(b, x, emit_exp, emit_log),
+        lambda b, x: emit_expm1(b, x, emit_exp64, emit_log64),
+    ),
 }
 
 
-def _is_f32(type: Attribute) -> bool:
-    if isa(type, VectorType[Attribute]):
-        return type.element_type == f32 and len(type.get_shape()) == 1
-    return type == f32
-
-
 class MathPolynomialsToLLVM(RewritePattern):
-    """`math.exp/log/tanh/erf` on f32 or `vector<Nxf32>` -> inline polynomial llvm code."""
+    """`math.exp/log/tanh/erf` (and exp2/log2/log10/log1p/expm1 built on them, see
+    `math_derived.py`) on f32/f64 or 1-D vectors of them -> inline polynomial llvm code."""
 
     # %y = math.exp %x : f32 -> (clamp, Cody-Waite reduction, polynomial, 2^n by bitcast, NaN select)
-    # %y = math.log / math.tanh / math.erf %x alike (see the module docstring)
+    # %y = math.log / math.tanh / math.erf %x alike, f64 by math_f64.py (see the docstrings)
+    # %y = math.log1p %x -> %u = 1 + x ; log(u) - ((u - 1) - x) / u ; selects (math_derived.py)
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
-        emitter = _EMITTERS.get(type(op))
-        if emitter is None:
+        emitters = _EMITTERS.get(type(op))
+        if emitters is None:
             return
         operand = op.operands[0]
-        if not _is_f32(operand.type):
+        element = element_of(operand.type)
+        if element not in (f32, f64):
             raise DiagnosticException(
-                f"loop-to-llvm lowers {op.name} on f32 and 1-D vector<Nxf32> only, got {operand.type}"
+                f"loop-to-llvm lowers {op.name} on f32, f64 and 1-D vectors of them, got {operand.type}"
             )
-        builder = _Builder(operand.type)
-        result = emitter(builder, operand)
-        rewriter.replace(op, builder.ops, [result])
+        builder = FloatBuilder(operand.type)
+        emitter = emitters[0] if element == f32 else emitters[1]
+        rewriter.replace(op, builder.ops, [emitter(builder, operand)])

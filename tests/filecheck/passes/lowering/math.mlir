@@ -1,7 +1,7 @@
 // RUN: dl-opt %s -p loop-to-llvm --split-input-file | filecheck %s
 // RUN: dl-opt %s -p loop-to-llvm --split-input-file | filecheck %s --check-prefix=INLINE
 
-// INLINE-NOT: llvm.call
+// INLINE-NOT: llvm.call {{.*}}@
 // INLINE-NOT: math.
 
 /// exp: clamp, n = round(x log2 e) by the 1.5 * 2^23 magic number, two-constant Cody-Waite
@@ -17,8 +17,8 @@
 // CHECK:         llvm.ashr
 // CHECK:         llvm.shl
 // CHECK:         llvm.bitcast %{{.*}} : i32 to f32
-// CHECK:         llvm.icmp "sgt"
-// CHECK:         %[[R:.*]] = llvm.select %{{.*}} : i1, f32
+// CHECK:         %[[NAN:.*]] = llvm.fcmp "uno" %[[X:.*]], %[[X]] : f32
+// CHECK-NEXT:    %[[R:.*]] = llvm.select %[[NAN]], %[[X]], %{{.*}} : i1, f32
 // CHECK-NEXT:    llvm.return %[[R]] : f32
 func.func @exp(%x: f32) -> f32 {
   %y = math.exp %x : f32
@@ -27,14 +27,13 @@ func.func @exp(%x: f32) -> f32 {
 
 // -----
 
-/// On vectors the constants are splats, and the selects are bit blends
-/// b ^ ((a ^ b) & sext(cond)): xDSL's llvm.select and llvm.fcmp take no vectors.
+/// On vectors the constants are splats, and the selects are llvm.vp.select with every lane
+/// on: xDSL's llvm.select and llvm.fcmp take no vectors.
 // CHECK-LABEL: llvm.func @vector(%{{.*}}: vector<8xf32>) -> vector<8xf32>
 // CHECK:         llvm.mlir.constant(dense<0x4B400000> : vector<8xf32>) : vector<8xf32>
 // CHECK:         llvm.icmp "slt" %{{.*}}, %{{.*}} : vector<8xi32>
-// CHECK:         llvm.sext %{{.*}} : vector<8xi1> to vector<8xi32>
-// CHECK:         llvm.xor
-// CHECK:         llvm.and
+// CHECK:         %[[LANES:.*]] = llvm.mlir.constant(8 : i32) : i32
+// CHECK-NEXT:    llvm.call_intrinsic "llvm.vp.select.v8f32"(%{{.*}}, %{{.*}}, %{{.*}}, %[[LANES]]) : (vector<8xi1>, vector<8xf32>, vector<8xf32>, i32) -> vector<8xf32>
 // CHECK:         llvm.intr.copysign
 // CHECK:         llvm.return %{{.*}} : vector<8xf32>
 func.func @vector(%x: vector<8xf32>) -> vector<8xf32> {
@@ -42,4 +41,35 @@ func.func @vector(%x: vector<8xf32>) -> vector<8xf32> {
   %l = math.log %t : vector<8xf32>
   %e = math.erf %l : vector<8xf32>
   func.return %e : vector<8xf32>
+}
+
+// -----
+
+/// f64: the same structure on f64 and i64 (magic number 1.5 * 2^52, exponent bits at 52).
+// CHECK-LABEL: llvm.func @exp64(%{{.*}}: f64) -> f64
+// CHECK:         llvm.mlir.constant(0x4338000000000000 : f64) : f64
+// CHECK:         llvm.bitcast %{{.*}} : f64 to i64
+// CHECK:         llvm.mlir.constant(52) : i64
+// CHECK:         llvm.shl
+// CHECK:         %[[R:.*]] = llvm.select %{{.*}} : i1, f64
+// CHECK-NEXT:    llvm.return %[[R]] : f64
+func.func @exp64(%x: f64) -> f64 {
+  %y = math.exp %x : f64
+  func.return %y : f64
+}
+
+// -----
+
+/// powf on f32 works in f64: |x| and y are extended, log and exp inline, the result
+/// truncated, then selects for C99's special cases.
+// CHECK-LABEL: llvm.func @pow(%{{.*}}: f32, %{{.*}}: f32) -> f32
+// CHECK:         llvm.fpext %{{.*}} : f32 to f64
+// CHECK:         llvm.fpext %{{.*}} : f32 to f64
+// CHECK:         llvm.fptrunc %{{.*}} : f64 to f32
+// CHECK:         llvm.call_intrinsic "llvm.trunc.f32"
+// CHECK:         llvm.select %{{.*}} : i1, f32
+// CHECK:         llvm.return %{{.*}} : f32
+func.func @pow(%x: f32, %y: f32) -> f32 {
+  %p = math.powf %x, %y : f32
+  func.return %p : f32
 }
