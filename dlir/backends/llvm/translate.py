@@ -13,6 +13,10 @@ xDSL converts 68 of the 72 llvm ops, with argument attributes, fastmath flags an
   of elements (`_ELEMENT_ALIGNED` below).
 * Function-level attributes are dropped. We carry `passthrough = ["nounwind", ...]` string
   attributes onto the llvmlite function (`_copy_passthrough`).
+* Float intrinsics (`llvm.intr.sqrt`, `maxnum`, `pow`, ...) are declared without their
+  type suffix (`llvm.sqrt`, not `llvm.sqrt.f32`), so one module using one on two types (f32
+  and f64, or scalar and vector) fails. A module that has them is translated from a copy in
+  which they are `llvm.call_intrinsic`s of the mangled name (`_mangle_intrinsics`).
 * A global's `dense<...>` initializer becomes one Python value per element (slow for
   weights), a `dense_resource<...>` one fails, and `alignment` is dropped. Such globals get
   their raw bytes as one `c"..."` byte-array initializer, and their alignment
@@ -23,6 +27,8 @@ xDSL converts 68 of the 72 llvm ops, with argument attributes, fastmath flags an
 
 from __future__ import annotations
 
+from math import prod
+
 import llvmlite.ir as ir
 from xdsl.backend.llvm.convert import convert_module
 from xdsl.dialects import llvm
@@ -31,11 +37,17 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseIntOrFPElementsAttr,
     DenseResourceAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
     IntegerType,
     ModuleOp,
     ShapedType,
     StringAttr,
+    VectorType,
 )
+from xdsl.ir import Attribute, Operation
+from xdsl.rewriter import Rewriter
 from xdsl.utils.hints import isa
 
 
@@ -51,6 +63,7 @@ def translate_module(module: ModuleOp, *, triple: str | None = None) -> ir.Modul
                 f"cannot translate '{op.name}' to LLVM IR: the module's top level may hold only "
                 "'llvm.func' and 'llvm.mlir.global' (lower the module to the llvm dialect first)"
             )
+    module = _mangle_intrinsics(module)
     dense = _dense_globals(module)
     try:
         # xDSL converts these globals without initializer; we add the bytes below.
@@ -72,6 +85,54 @@ def translate_module(module: ModuleOp, *, triple: str | None = None) -> ir.Modul
         if isinstance(op, llvm.FuncOp):
             _copy_passthrough(op, result)
     return result
+
+
+_INTRINSICS: dict[type[Operation], str] = {
+    llvm.FAbsOp: "llvm.fabs",
+    llvm.FExpOp: "llvm.exp",
+    llvm.FCeilOp: "llvm.ceil",
+    llvm.FSinOp: "llvm.sin",
+    llvm.FFloorOp: "llvm.floor",
+    llvm.FExp2Op: "llvm.exp2",
+    llvm.FSqrtOp: "llvm.sqrt",
+    llvm.FLogOp: "llvm.log",
+    llvm.FCosOp: "llvm.cos",
+    llvm.FLog2Op: "llvm.log2",
+    llvm.FPowOp: "llvm.pow",
+    llvm.VectorFMaxOp: "llvm.maxnum",
+    llvm.VectorFMinOp: "llvm.minnum",
+    llvm.FCopySignOp: "llvm.copysign",
+}
+"""The llvm ops xDSL translates to an intrinsic call without the type suffix."""
+
+
+def intrinsic_suffix(t: Attribute) -> str:
+    """LLVM's name mangling of an overloaded intrinsic's type: `f32`, `f64`, `v8f32`."""
+    if isinstance(t, VectorType):
+        return f"v{prod(t.get_shape())}{intrinsic_suffix(t.get_element_type())}"
+    if isinstance(t, IntegerType):
+        return f"i{t.width.data}"
+    if isinstance(t, Float16Type | Float32Type | Float64Type):
+        return f"f{t.bitwidth}"
+    raise TranslationError(f"no intrinsic type suffix for {t}")
+
+
+def _mangle_intrinsics(module: ModuleOp) -> ModuleOp:
+    # %r = llvm.intr.sqrt(%x) : (f32) -> f32
+    #   ->  %r = llvm.call_intrinsic "llvm.sqrt.f32"(%x) : (f32) -> f32      (on a copy)
+    def unmangled(op: Operation) -> bool:
+        flags = op.properties.get("fastmathFlags")
+        return type(op) in _INTRINSICS and not (isinstance(flags, llvm.FastMathAttr) and flags.data)
+
+    if not any(unmangled(op) for op in module.walk()):
+        return module
+    module = module.clone()
+    for op in [op for op in module.walk() if unmangled(op)]:
+        result = op.results[0]
+        name = f"{_INTRINSICS[type(op)]}.{intrinsic_suffix(result.type)}"
+        call = llvm.CallIntrinsicOp(name, list(op.operands), [result.type])
+        Rewriter.replace_op(op, call)
+    return module
 
 
 def _element_alignment(ty: ir.Type) -> int | None:

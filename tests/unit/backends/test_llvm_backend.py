@@ -169,6 +169,24 @@ def test_translate_copies_passthrough_attributes():
     assert 'define void @"f"() noinline nounwind' in text
 
 
+def test_translate_mangles_float_intrinsics_used_on_several_types():
+    # xDSL declares `llvm.sqrt` unmangled: f32, f64 and vector uses in one module would clash.
+    src = module(
+        """llvm.func @f(%x: f32, %v: vector<8xf32>, %d: f64) -> f64 {
+  %s = llvm.intr.sqrt(%x) : (f32) -> f32
+  %w = llvm.intr.sqrt(%v) : (vector<8xf32>) -> vector<8xf32>
+  %e = llvm.intr.sqrt(%d) : (f64) -> f64
+  %m = llvm.intr.maxnum(%e, %d) : (f64, f64) -> f64
+  llvm.return %m : f64
+}"""
+    )
+    original = parse(src)
+    text = str(translate_module(original))
+    for name in ("llvm.sqrt.f32", "llvm.sqrt.v8f32", "llvm.sqrt.f64", "llvm.maxnum.f64"):
+        assert f'@"{name}"' in text
+    assert "llvm.intr.sqrt" in str(original)  # the caller's module is left as it was
+
+
 def test_translate_rejects_non_llvm_ops():
     src = "func.func @f() {\n  func.return\n}\n"
     with pytest.raises(TranslationError, match=r"may hold only 'llvm.func' and 'llvm.mlir.global'"):

@@ -54,10 +54,6 @@ class Case:
     result: tuple[tuple[int, ...], str]
     make: tuple[Maker, ...] = (STANDARD,)  # one per input, or one for all
     rtol: float = 0.0  # exact unless the native math is a polynomial approximation
-    # Compiled in a module of its own: xDSL 0.74's llvmlite converter declares
-    # llvm.maxnum/minnum once per module whatever the type, so f64 (inside powf) and
-    # f32 uses of one intrinsic cannot share a module.
-    alone: bool = False
 
     def text(self, name: str) -> str:
         params = ", ".join(f"%a{n}: {ttype(*t)}" for n, t in enumerate(self.inputs))
@@ -117,7 +113,7 @@ CASES: dict[str, Case] = {
     ),
     "maximum": binary("maximum", (1, 7), (5, 1)),
     "minimum_i8": binary("minimum", (9,), (9,), "i8", make=(uniform(-100, 100, np.int8),)),
-    "pow": binary("pow", (4, 7), (7,), make=(POSITIVE, uniform(-2, 2)), rtol=1e-5, alone=True),
+    "pow": binary("pow", (4, 7), (7,), make=(POSITIVE, uniform(-2, 2)), rtol=1e-5),
     "relu": unary("relu", (7, 33)),
     "relu_i32": unary("relu", (13,), "i32", make=(uniform(-9, 9, np.int32),)),
     "sigmoid": unary("sigmoid", (33,), make=(uniform(-30, 30),), rtol=1e-5),
@@ -198,9 +194,7 @@ def compile_cases(names: Sequence[str]) -> dict[str, CompiledFunction]:
 @pytest.fixture(scope="module")
 def compiled() -> Compiled:
     original = parse_module("".join(case.text(name) for name, case in CASES.items()))
-    functions = compile_cases([name for name, case in CASES.items() if not case.alone])
-    for name in (name for name, case in CASES.items() if case.alone):
-        functions |= compile_cases([name])
+    functions = compile_cases(list(CASES))
     return Compiled(original, functions)
 
 
