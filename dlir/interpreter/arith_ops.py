@@ -64,7 +64,32 @@ def _remsi(a: Array, b: Array) -> Array:
 
 
 def _ceildivsi(a: Array, b: Array) -> Array:
-    return -np.floor_divide(-a, b)
+    # floor, plus one when inexact; -floor(-a / b) would overflow at a = INT_MIN
+    with np.errstate(divide="ignore", over="ignore"):
+        q = np.floor_divide(a, b)
+        return q + (a - q * b != 0).astype(q.dtype)
+
+
+def _ceildivui(a: Array, b: Array) -> Array:
+    a, b = unsigned(a), unsigned(b)
+    with np.errstate(divide="ignore"):
+        q = np.floor_divide(a, b)
+        return q + (a - q * b != 0).astype(q.dtype)
+
+
+def _round(x: Array) -> Array:
+    # half away from zero, exactly: trunc(x + copysign(0.5, x)) rounds 0.49999997 up
+    t = np.trunc(x)
+    return np.where(np.abs(x - t) >= 0.5, t + np.copysign(x.dtype.type(1), x), t)
+
+
+def _ipowi(x: Array, n: Array) -> Array:
+    # wraps like integer multiplication; x ** -n is 1 / x ** n truncated: 1, +-1 or 0
+    positive = np.power(x, np.abs(n))
+    odd = (n % 2) != 0
+    one = np.ones_like(x)
+    negative = np.where(x == 1, one, np.where(x == -1, np.where(odd, -one, one), 0 * one))
+    return np.where(n >= 0, positive, negative)
 
 
 _binary(
@@ -83,6 +108,7 @@ _binary(
     (arith.RemSIOp, _remsi),
     (arith.FloorDivSIOp, np.floor_divide),
     (arith.CeilDivSIOp, _ceildivsi),
+    (arith.CeilDivUIOp, _ceildivui),
     (arith.DivUIOp, lambda a, b: np.floor_divide(unsigned(a), unsigned(b))),
     (arith.RemUIOp, lambda a, b: np.remainder(unsigned(a), unsigned(b))),
     (arith.MaxSIOp, np.maximum),
@@ -96,6 +122,8 @@ _binary(
     (arith.ShRSIOp, np.right_shift),
     (arith.ShRUIOp, lambda a, b: np.right_shift(unsigned(a), unsigned(b))),
     (math.PowFOp, np.power),
+    (math.FPowIOp, lambda x, n: np.power(x, n.astype(x.dtype))),
+    (math.IPowIOp, _ipowi),
     (math.Atan2Op, np.arctan2),
     (math.CopySignOp, np.copysign),
 )
@@ -122,7 +150,7 @@ _unary(
     (math.CeilOp, np.ceil),
     (math.TruncOp, np.trunc),
     (math.RoundEvenOp, np.rint),
-    (math.RoundOp, lambda x: np.trunc(x + np.copysign(x.dtype.type(0.5), x))),
+    (math.RoundOp, _round),
 )
 
 
@@ -214,6 +242,17 @@ def select(op: arith.SelectOp, args: Sequence[Array]) -> Array:
 def convert(op: Operation, args: Sequence[Array]) -> Array:
     # value conversions: numpy's astype is C's (truncation toward zero for float -> int)
     return cast_to(args[0], op.results[0].type)
+
+
+@ARITH_OPS.register(arith.FPToUIOp)
+def fptoui(op: arith.FPToUIOp, args: Sequence[Array]) -> Array:
+    # truncated toward zero; a negative value wraps (-3.0 -> the bits of -3), as natively
+    return cast_to(args[0].astype(np.int64), op.result.type)
+
+
+@ARITH_OPS.register(arith.BitcastOp)
+def bitcast(op: arith.BitcastOp, args: Sequence[Array]) -> Array:
+    return args[0].view(dtype_of(op.result.type))
 
 
 @ARITH_OPS.register(arith.ExtUIOp, arith.UIToFPOp)

@@ -348,6 +348,8 @@ def pad(op: graph.PadOp, args: Sequence[Array]) -> Array:
     x = args[0]
     widths = list(zip(ints(op.low), ints(op.high), strict=True))
     mode = op.mode.data
+    if x.ndim == 0:  # nothing to pad (np.pad rejects rank 0)
+        return x.copy()
     if mode == "constant":
         return np.pad(x, widths, mode="constant", constant_values=scalar(x, op.value.value.data))
     if mode == "reflect":

@@ -285,6 +285,7 @@ CASES: dict[str, list[Case]] = {
             lambda x: graph.PadOp(x, [0, 2, 1], [1, 0, 1], value=-1.5),
             [F32((2, 3, 4))],
         ),
+        Case("pad_rank0", lambda x: graph.PadOp(x, [], []), [F32(())]),
         Case("pad_edge", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="edge"), [F32((4, 5))]),
         Case(
             "pad_reflect", lambda x: graph.PadOp(x, [2, 1], [1, 3], mode="reflect"), [F32((4, 5))]
