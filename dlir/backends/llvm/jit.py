@@ -7,7 +7,9 @@
 
 The target machine is the host's (`get_host_cpu_name()`, `get_host_cpu_features()`), so O3
 vectorises for the CPU we run on. Optimisation uses llvmlite 0.50's new pass manager
-(`create_pass_builder(tm, pto).getModulePassManager()`). A `CompiledModule` owns its MCJIT
+(`create_pass_builder(tm, pto).getModulePassManager()`). A module that calls the runtime
+(`dlir_parallel_for`, the thread pool of parallel loops) gets it from
+`runtime.load_runtime()`, JIT-compiled once per process; `emit` leaves such calls external. A `CompiledModule` owns its MCJIT
 engine; every callable made from it holds a reference to it, so the code stays mapped as long
 as any callable is alive (and the engine owns its own target machine).
 """
@@ -23,6 +25,7 @@ from functools import cache
 import llvmlite.binding as llvm
 from xdsl.dialects.builtin import ModuleOp
 
+from dlir.backends.llvm.runtime import RUNTIME_SYMBOLS, load_runtime
 from dlir.backends.llvm.translate import TranslationError, translate_module
 
 
@@ -123,6 +126,8 @@ def compile_module(module: ModuleOp, *, speed_level: int = 3) -> CompiledModule:
     start = time.perf_counter()
     machine = host_target_machine()
     llvm_module = _optimized(module, machine, speed_level)
+    if any(f.is_declaration and f.name in RUNTIME_SYMBOLS for f in llvm_module.functions):
+        load_runtime()  # exports dlir_parallel_for & co. before MCJIT resolves symbols
     engine = llvm.create_mcjit_compiler(llvm_module, machine)
     engine.finalize_object()
     engine.run_static_constructors()

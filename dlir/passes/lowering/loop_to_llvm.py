@@ -9,10 +9,11 @@
     ^body: body ; %n = llvm.add %i, %s ; llvm.br ^header(%n) {dlir.loop_kind = "parallel"}
     ^exit: rest
 
-Every kind (serial, parallel, vectorized<N>, unrolled<N>) becomes this serial loop for now;
-the kind is kept on the back edge's `llvm.br` as the discardable attributes
-`dlir.loop_kind` (and `dlir.vector_width` / `dlir.unroll_factor`) for later passes and the
-backend to read.
+Every kind (serial, parallel, vectorized<N>, unrolled<N>) becomes this serial loop; the
+kind is kept on the back edge's `llvm.br` as the discardable attributes `dlir.loop_kind`
+(and `dlir.vector_width` / `dlir.unroll_factor`) for later passes and the backend to read.
+The outermost parallel loops never get here: `parallel.py` outlines them for the runtime's
+thread pool first, and the parallel loops nested in them run serially.
 
 The exit test is a signed `%i < %ub`, like `scf.for`: a loop over `[lb, ub)` with a
 positive step (a zero or negative step would not terminate, or not run, as in MLIR).

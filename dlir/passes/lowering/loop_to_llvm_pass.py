@@ -21,17 +21,21 @@ from xdsl.pattern_rewriter import GreedyRewritePatternApplier, PatternRewriteWal
 from xdsl.utils.exceptions import DiagnosticException
 
 from dlir.passes.lowering.arith_to_llvm import (
+    SUPPORTED,
     BinaryToLLVM,
-    CastToLLVM,
     CmpToLLVM,
     ConstantToLLVM,
+    DivisionToLLVM,
     FloatMinMaxToLLVM,
     IntMinMaxToLLVM,
     MathToLLVM,
     SelectToLLVM,
+    ShiftToLLVM,
     VectorToLLVM,
     check_supported,
 )
+from dlir.passes.lowering.calls import ConstantToGlobal, LoopCallToLLVM, ViewToLLVM
+from dlir.passes.lowering.casts import CastToLLVM
 from dlir.passes.lowering.func_to_llvm import (
     CallToLLVM,
     FuncFuncToLLVM,
@@ -41,6 +45,7 @@ from dlir.passes.lowering.func_to_llvm import (
 )
 from dlir.passes.lowering.loop_to_llvm import ForToLLVM, MinMaxToLLVM
 from dlir.passes.lowering.memory import AllocToLLVM, FreeToLLVM, LoadToLLVM, StoreToLLVM
+from dlir.passes.lowering.parallel import outline_parallel_loops
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class LoopToLLVMPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for inner in op.walk():
             check_supported(inner)
+        # Parallel loops become tasks for the runtime's thread pool (dlir_parallel_for).
+        outline_parallel_loops(op)
         ops = GreedyRewritePatternApplier(
             [
                 LoadToLLVM(),
@@ -63,6 +70,8 @@ class LoopToLLVMPass(ModulePass):
                 SelectToLLVM(),
                 CastToLLVM(),
                 IntMinMaxToLLVM(),
+                DivisionToLLVM(),
+                ShiftToLLVM(),
                 FloatMinMaxToLLVM(),
                 MathToLLVM(),
                 VectorToLLVM(),
@@ -71,7 +80,9 @@ class LoopToLLVMPass(ModulePass):
         PatternRewriteWalker(ops).rewrite_module(op)
         # Allocations after the accesses, which need their memref type for the strides.
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([AllocToLLVM(), FreeToLLVM()])
+            GreedyRewritePatternApplier(
+                [AllocToLLVM(), FreeToLLVM(), ConstantToGlobal(), ViewToLLVM(), LoopCallToLLVM()]
+            )
         ).rewrite_module(op)
         PatternRewriteWalker(ForToLLVM()).rewrite_module(op)
         functions = GreedyRewritePatternApplier(
@@ -96,7 +107,5 @@ def check_fully_lowered(module: ModuleOp) -> None:
             if not inner.name.startswith("llvm."):
                 raise DiagnosticException(
                     f"loop-to-llvm has no lowering for {inner.name} (in @{function.sym_name.data}): "
-                    "supported are loop.*, func.func/call/return, arith.* on index/int/float "
-                    "(but floordivsi, ceildivsi, shifts, fptosi, maximumf/minimumf), "
-                    "math.fma/sqrt/absf/exp/log/tanh/erf and vector.broadcast/fma"
+                    f"supported are {SUPPORTED}"
                 )

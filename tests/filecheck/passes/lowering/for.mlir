@@ -13,7 +13,7 @@
 // CHECK-NEXT:  ^[[BODY]]:
 // CHECK:         llvm.store
 // CHECK-NEXT:    %[[NEXT:.*]] = llvm.add %[[I]], %[[ST]] : i64
-// CHECK-NEXT:    llvm.br ^[[HEAD]](%[[NEXT]] : i64) {dlir.loop_kind = "parallel"}
+// CHECK-NEXT:    llvm.br ^[[HEAD]](%[[NEXT]] : i64) {dlir.loop_kind = "unrolled", dlir.unroll_factor = 2 : i64}
 // CHECK-NEXT:  ^[[EXIT]]:
 // CHECK-NEXT:    llvm.return
 loop.func @one(%y: memref<16xf32>) attributes {num_outputs = 1 : i64} {
@@ -21,7 +21,7 @@ loop.func @one(%y: memref<16xf32>) attributes {num_outputs = 1 : i64} {
   %c16 = arith.constant 16 : index
   %c2 = arith.constant 2 : index
   %one = arith.constant 1.0 : f32
-  loop.for %i = %c0 to %c16 step %c2 parallel {
+  loop.for %i = %c0 to %c16 step %c2 unrolled<2> {
     loop.store %one, %y[%i] : memref<16xf32>
   }
   loop.return
@@ -64,7 +64,7 @@ loop.func @nest(%y: memref<8x8xf32>) attributes {num_outputs = 1 : i64} {
 
 /// loop.min / loop.max fold their operands pairwise with icmp + select.
 // CHECK-LABEL: llvm.func @minmax
-// CHECK-SAME:    (%[[A:.*]]: i64, %[[B:.*]]: i64, %[[C:.*]]: i64
+// CHECK-SAME:    (%[[A:.*]]: i64, %[[B:.*]]: i64, %[[C:[^:]*]]: i64
 // CHECK-NEXT:    %[[LT:.*]] = llvm.icmp "slt" %[[A]], %[[B]] : i64
 // CHECK-NEXT:    %[[M:.*]] = llvm.select %[[LT]], %[[A]], %[[B]] : i1, i64
 // CHECK-NEXT:    %[[LT2:.*]] = llvm.icmp "slt" %[[M]], %[[C]] : i64

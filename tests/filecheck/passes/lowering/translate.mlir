@@ -14,7 +14,7 @@ loop.func @nest(%y: memref<8x16xf32>) attributes {num_outputs = 1 : i64} {
   %c8 = arith.constant 8 : index
   %one = arith.constant 1.0 : f32
   %v = vector.broadcast %one : f32 to vector<8xf32>
-  loop.for %i = %c0 to %c8 step %c1 parallel {
+  loop.for %i = %c0 to %c8 step %c1 unrolled<2> {
     loop.for %j = %c0 to %c2 step %c1 {
       loop.vstore %v, %y[%i, %j * 8] : memref<8x16xf32>, vector<8xf32>
     }

@@ -36,7 +36,18 @@ def test_registered_and_runs_through_the_pipeline():
     module = parse_module(EXAMPLES.read_text())
     run_pipeline("loop-to-llvm", module)
     names = [op.sym_name.data for op in module.ops if isinstance(op, llvm.FuncOp)]
-    assert names == ["vadd", "matmul", "aligned_alloc", "free"]
+    # matmul's two parallel loops are outlined into tasks for the runtime's thread pool
+    assert names == [
+        "vadd",
+        "matmul",
+        "matmul__parallel0",
+        "matmul__parallel0_task",
+        "matmul__parallel1",
+        "matmul__parallel1_task",
+        "dlir_parallel_for",
+        "aligned_alloc",
+        "free",
+    ]
 
 
 def test_examples_lower_to_llvm_ops_only():
