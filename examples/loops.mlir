@@ -2,6 +2,7 @@
 // loop passes (hoisting, unrolling, vectorization, tensorization) work on.
 //
 //   dl-opt examples/loops.mlir --verify-roundtrip
+//   dl-opt examples/loops.mlir --run --run-entry matmul         # compiled and run natively
 
 // c = a + b over 1000 floats: a vectorized main part of 124 x 8 lanes, then a serial
 // tail for the last 8 elements.

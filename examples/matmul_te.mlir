@@ -3,6 +3,7 @@
 // run in parallel.
 //
 //   dl-opt examples/matmul_te.mlir --verify-roundtrip
+//   dl-opt examples/matmul_te.mlir -p te-to-loop                # the scheduled loop nest
 te.kernel @matmul(%A: tensor<1024x1024xf32>, %B: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %C = te.compute "C" (%i: 1024, %j: 1024) reduce (%k: 1024) combiner add init 0.000000e+00 : f32 {
     %a = te.read %A[%i, %k] : tensor<1024x1024xf32> -> f32

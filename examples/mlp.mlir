@@ -2,6 +2,7 @@
 // softmax. Batch 64, 784 -> 256 -> 128 -> 10.
 //
 //   dl-opt examples/mlp.mlir --verify-roundtrip
+//   dl-opt examples/mlp.mlir -p compile-cpu --run --check     # native code vs the interpreter
 graph.func @mlp(%x: tensor<64x784xf32>,
                 %w1: tensor<784x256xf32>, %b1: tensor<256xf32>,
                 %w2: tensor<256x128xf32>, %b2: tensor<128xf32>,
