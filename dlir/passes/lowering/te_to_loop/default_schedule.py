@@ -8,7 +8,8 @@ Spatial axes come outermost, in order, then the reduction axes. The innermost sp
 axis moves innermost when every read that depends on it walks memory contiguously along
 it (the last index, with stride 1): the innermost loop then streams rows and LLVM
 vectorizes it (matmul's j). Otherwise the reduction stays innermost (softmax's row sums).
-The outermost loop runs `parallel` when it is spatial and has more than one iteration.
+The outermost loop with more than one iteration runs `parallel` when it is spatial (loops
+of one iteration outside it do not count: conv2d's batch of 1 leaves its channels).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def default_plan(stage: ComputeOp, parallel: bool) -> StagePlan:
     if 0 < n_spatial < len(names) and _streams_along(stage, n_spatial - 1):
         order = [*range(n_spatial - 1), *range(n_spatial, len(names)), n_spatial - 1]
     loops = [PlanLoop(names[n], extents[n], n >= n_spatial) for n in order]
-    if parallel and loops and not loops[0].is_reduction and loops[0].extent > 1:
-        loops[0].kind = LoopKind.PARALLEL
+    outer = next((loop for loop in loops if loop.extent > 1), None)
+    if parallel and outer is not None and not outer.is_reduction:
+        outer.kind = LoopKind.PARALLEL
     axes = {names[n]: AffineExpr.dimension(order.index(n)) for n in range(len(names))}
     return StagePlan(stage.stage.data, loops, axes)
 

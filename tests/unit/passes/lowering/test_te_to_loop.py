@@ -84,6 +84,16 @@ def test_default_outermost_spatial_loop_is_parallel(m: int):
     assert kinds == [outer, LoopKind.SERIAL, LoopKind.SERIAL, LoopKind.SERIAL]
 
 
+def test_default_parallel_loop_skips_loops_of_one_iteration():
+    # a batch of 1 (conv2d's N) must not keep the channels from running in parallel
+    x_type = TensorType(f32, [1, 6, 5])
+    kb = KernelBuilder("copy", [("X", x_type)])
+    kernel = kb.finish(kb.compute("Y", [("n", 1), ("c", 6), ("w", 5)], read_at(kb["X"])))
+    lowered = check_native(kernel, pipeline="te-to-loop")
+    kinds = [op.loop_kind for op in lowered.walk() if isinstance(op, ForOp)]
+    assert kinds == [LoopKind.SERIAL, LoopKind.PARALLEL, LoopKind.SERIAL]
+
+
 @pytest.mark.parametrize("element", [i32, f64])
 def test_matmul_other_element_types(element: Attribute):
     check_native(matmul_kernel("mm", 5, 9, 3, element))
