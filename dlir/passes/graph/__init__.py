@@ -14,4 +14,5 @@ GRAPH_PASSES: dict[str, str] = {
     "graph-canonicalize": "dlir.passes.graph.canonicalize:GraphCanonicalizePass",
     "graph-fold-constants": "dlir.passes.graph.fold_constants:GraphFoldConstantsPass",
     "graph-infer-shapes": "dlir.passes.graph.infer_shapes:GraphInferShapesPass",
+    "graph-fuse": "dlir.passes.graph.fuse:GraphFusePass",
 }

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp, StringAttr, TensorType
+from xdsl.dialects.builtin import ModuleOp, StringAttr, SymbolRefAttr, TensorType
 from xdsl.ir import Attribute, Operation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
@@ -37,7 +37,9 @@ from dlir.dialects import graph
 from dlir.dialects.te.builder import KernelBuilder
 from dlir.dialects.te.kernel import KernelOp
 from dlir.ir.module import structural_hash, symbol_name
+from dlir.passes.graph.fuse import is_fused
 from dlir.passes.lowering.graph_to_te.common import NotConvertible
+from dlir.passes.lowering.graph_to_te.fused import build_fused_kernel
 from dlir.passes.lowering.graph_to_te.registry import TE_DEFINITIONS
 from dlir.passes.manager import statistic
 
@@ -149,6 +151,8 @@ class GraphToTePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         selected = op_names(self.ops) if self.ops else None
         table = KernelTable(op)
+        if selected is None:
+            convert_fused_functions(op, table)
         for func in [f for f in op.body.block.ops if isinstance(f, graph.FuncOp)]:
             for inner in list(func.body.walk()):
                 if selected is not None and inner.name not in selected:
@@ -168,3 +172,31 @@ def convert_op(op: Operation, func: graph.FuncOp, table: KernelTable) -> bool:
     Rewriter.replace_op(op, call)
     statistic("calls")
     return True
+
+
+def convert_fused_functions(module: ModuleOp, table: KernelTable) -> None:
+    """Each fused graph.func (from `graph-fuse`) -> one te.kernel of the same name.
+
+    graph.func private @fused_matmul_add_relu(...) attributes {graph.fused} {...}
+      -> te.kernel @fused_matmul_add_relu(...)   (see `fused.py`; calls unchanged)
+
+    When an equal kernel exists already, the calls move to it. A fused function whose
+    ops cannot all be expressed stays, and its ops are converted one by one.
+    """
+    fused = [f for f in module.body.block.ops if isinstance(f, graph.FuncOp) and is_fused(f)]
+    for func in fused:
+        old = func.sym_name.data
+        kernel = build_fused_kernel(func, old)
+        if kernel is None:
+            continue
+        table.taken.discard(old)
+        name, created = table.intern(kernel, func)
+        statistic("fused kernels")
+        if created:
+            statistic("kernels created")
+        if name != old:
+            for call in module.walk():
+                if isinstance(call, graph.CallDpsOp) and call.callee.root_reference.data == old:
+                    call.callee = SymbolRefAttr(name)
+        func.detach()
+        func.erase()
