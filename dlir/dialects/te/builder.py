@@ -8,13 +8,15 @@
     s["C"].vectorize(ji)
 
 The builder produces exactly the IR the text would, and checks each primitive as it is
-added, raising the same `ScheduleError` (a `VerifyException`) the verifier would.
+added, raising the same `ScheduleError` (a `VerifyException`) the verifier would; a
+primitive with no effect (split by 1...) is a `ScheduleWarning`, as in te-to-loop.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -41,7 +43,7 @@ from dlir.dialects.te.kernel import (
     YieldOp,
     is_valid_axis_name,
 )
-from dlir.dialects.te.model import ScheduleState, module_has_symbol
+from dlir.dialects.te.model import ScheduleState, ScheduleWarning, module_has_symbol
 from dlir.dialects.te.schedule import PrimitiveOp, ScheduleOp
 
 _OpT = TypeVar("_OpT", bound=Operation)
@@ -208,6 +210,8 @@ class Schedule:
         """Check `primitive` against the schedule so far, then append it."""
         trial = copy.deepcopy(self.state)
         primitive.apply(trial)
+        for message in trial.warnings[len(self.state.warnings) :]:
+            warnings.warn(message, ScheduleWarning, stacklevel=3)
         self.state = trial
         self.op.append(primitive)
         return primitive

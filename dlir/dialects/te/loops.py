@@ -120,6 +120,9 @@ class TileOp(PrimitiveOp):
 class ReorderOp(PrimitiveOp):
     """Reorder some of a stage's axes; the others keep their positions (as in TVM).
 
+    A reduction axis may move outside spatial axes (as in TVM): the accumulators are
+    then initialized outside it. A reorder that changes nothing is a warning.
+
         te.reorder "C" ["io", "jo", "ii", "ji"]
     """
 
@@ -134,7 +137,13 @@ class ReorderOp(PrimitiveOp):
 
     def apply(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
+        before = stage.axis_names()
         state.reorder(stage, [a.data for a in self.axes.data])
+        if stage.axis_names() == before:
+            state.warn(
+                f"reorder of stage '{stage.name}' has no effect: its axes are already in "
+                f"this order ({', '.join(before)})"
+            )
         for other in state.stages.values():
             state.check_store_outside_compute(other)
         state.mark_changed(stage, self.name)
@@ -220,7 +229,13 @@ class UnrollOp(PrimitiveOp):
     def apply(self, state: ScheduleState) -> None:
         if self.factor is not None:
             state.check_positive("unroll factor", self.factor.value.data)
-        _annotate(state, self, self.axis.data, "unrolled")
+        axis = _annotate(state, self, self.axis.data, "unrolled")
+        if axis.extent == 1 or (self.factor is not None and self.factor.value.data == 1):
+            what = "has one iteration" if axis.extent == 1 else "is unrolled by 1"
+            state.warn(
+                f"unroll of axis '{axis.name}' of stage '{self.stage.data}' has no "
+                f"effect: it {what}"
+            )
 
 
 class SpatialAnnotationOp(PrimitiveOp):
@@ -249,6 +264,11 @@ class SpatialAnnotationOp(PrimitiveOp):
                 f"({_spatial_axes(stage)}) or rfactor '{axis.name}' first"
             )
         _annotate(state, self, axis.name, self.ANNOTATION)
+        if axis.extent == 1:
+            state.warn(
+                f"{self.VERB} of axis '{axis.name}' of stage '{stage.name}' has no effect: "
+                "it has one iteration"
+            )
 
 
 @irdl_op_definition

@@ -7,7 +7,10 @@ raises `ScheduleError` saying what is wrong and what would be legal:
     te.split "C" "q" by 4 -> "qo", "qi"   ->   stage 'C' has no axis 'q'; axes are i, j, k
 
 The Python `Schedule` builder applies the same primitives to the same state, so it raises
-the same errors eagerly. Nothing here changes IR: applying a schedule is a pass.
+the same errors eagerly. A primitive that applies but does nothing (split by 1, unroll of
+one iteration, compute_root of a root stage) records a warning in `state.warnings`; the
+builder and te-to-loop report it as a `ScheduleWarning`. Nothing here changes IR:
+applying a schedule is a pass.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ Annotation = Literal["unrolled", "vectorized", "parallelized", "tensorized"]
 
 class ScheduleError(VerifyException):
     """A schedule primitive that does not apply to the schedule built so far."""
+
+
+class ScheduleWarning(UserWarning):
+    """A schedule primitive that applies but has no effect (split by 1, unroll of one
+    iteration...): the schedule is valid, but probably not what its author meant."""
 
 
 @dataclass
@@ -66,6 +74,10 @@ class StageModel:
     store: Level | None = None
     changed_by: str | None = None
     """The first primitive that changed this stage's loops, if any."""
+    defined: tuple[str, ...] = ()
+    """The spatial axes as the stage defines them (its tensor's dims, in order)."""
+    scope: str = "global"
+    """The memory scope of the stage's buffer (cache_read/cache_write stages set it)."""
 
     def axis_names(self) -> list[str]:
         return [a.name for a in self.axes]
@@ -85,6 +97,8 @@ class ScheduleState:
     tensors: dict[str, tuple[int, ...]]
     stages: dict[str, StageModel]
     has_symbol: Callable[[str], bool] = field(default=lambda _: False)
+    warnings: list[str] = field(default_factory=list[str])
+    """Directives that apply but do nothing, in order (see `ScheduleWarning`)."""
 
     @staticmethod
     def from_kernel(
@@ -149,6 +163,9 @@ class ScheduleState:
                 found.append(f"stage '{other.name}' is stored at it")
         return found
 
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
     # -- checks shared by primitives -------------------------------------------------------
 
     def check_positive(self, what: str, value: int) -> None:
@@ -192,8 +209,8 @@ class ScheduleState:
             )
 
     def legal_levels(self, name: str) -> list[str]:
-        """Every loop level of every consumer of `name`."""
-        return [
+        """`root`, then every loop level of every consumer of `name` (as Halide lists them)."""
+        return ["root"] + [
             str(Level(c, a))
             for c in self.consumers(name)
             for a in self.stages[c].axis_names()
@@ -213,7 +230,7 @@ class ScheduleState:
                 )
             raise ScheduleError(
                 f"cannot {verb} '{stage.name}' at '{target}': '{target}' does not read "
-                f"'{stage.name}'; consumers of '{stage.name}' are {_names(consumers)}"
+                f"'{stage.name}'; legal levels are {_names(self.legal_levels(stage.name))}"
             )
         consumer = self.loop_stage(target)
         if consumer.index(axis) is None:
@@ -249,6 +266,11 @@ class ScheduleState:
         self.check_positive(f"{verb} factor", factor)
         self.check_reshapeable(stage, axis, verb)
         self.check_new_axes(stage, [outer, inner])
+        if factor == 1:
+            self.warn(
+                f"{verb} of axis '{axis.name}' of stage '{stage.name}' by 1 has no effect "
+                f"(its inner axis '{inner}' has one iteration)"
+            )
         index = stage.axes.index(axis)
         stage.axes[index : index + 1] = [
             Axis(outer, -(-axis.extent // factor), axis.kind),
@@ -256,11 +278,20 @@ class ScheduleState:
         ]
 
     def add_producer(
-        self, stage: StageModel, name: str, axes: list[Axis], kept: list[Axis]
+        self,
+        stage: StageModel,
+        name: str,
+        axes: list[Axis],
+        kept: list[Axis],
+        shape: tuple[int, ...],
+        scope: str = "global",
     ) -> None:
-        """Move `stage`'s computation into a new stage `name` looping over `axes`; `stage`
-        keeps the loops `kept` and reads only the new stage (cache_write, rfactor)."""
-        self.stages[name] = StageModel(name, stage.shape, axes, stage.reads)
+        """Move `stage`'s computation into a new stage `name` of tensor `shape` looping
+        over `axes`; `stage` keeps the loops `kept` and reads only the new stage
+        (cache_write, rfactor)."""
+        defined = tuple(a.name for a in axes if a.kind == "spatial")
+        producer = StageModel(name, shape, axes, stage.reads, defined=defined, scope=scope)
+        self.stages[name] = producer
         stage.axes = kept
         stage.reads = [name]
 
@@ -309,4 +340,5 @@ def _stage_model(op: ComputeOp, names: dict[SSAValue, str], is_output: bool) -> 
         name = names.get(read.tensor)
         if name is not None and name not in reads:
             reads.append(name)
-    return StageModel(op.stage.data, op.spatial_extents(), axes, reads, is_output)
+    defined = tuple(a.data for a in op.spatial_axes.data)
+    return StageModel(op.stage.data, op.spatial_extents(), axes, reads, is_output, defined=defined)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import ArrayAttr, StringAttr
 from xdsl.irdl import irdl_op_definition, prop_def
 
-from dlir.dialects.te.model import Axis, ScheduleError, ScheduleState, StageModel
+from dlir.dialects.te.model import Axis, Level, ScheduleError, ScheduleState, StageModel
 from dlir.dialects.te.schedule import PrimitiveOp
 from dlir.dialects.te.schedule import primitive_props as _props
 
@@ -35,7 +35,10 @@ class AttachOp(PrimitiveOp):
 
 @irdl_op_definition
 class ComputeAtOp(AttachOp):
-    """Compute a stage inside a loop of one of its consumers, as much as that loop needs.
+    """Compute a stage inside a loop of one of its consumers, as much as that loop needs
+    (bounds inference), into a buffer of that region. Its other readers, if any, must be
+    computed at loops of the same consumer inside that one: the region is the union of
+    what they all read. A kernel result is computed whole (legal level: root).
 
         te.compute_at "A_local" at "C" "jo"
     """
@@ -45,13 +48,25 @@ class ComputeAtOp(AttachOp):
     def apply(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
         level = state.consumer_level(stage, self.target.data, self.axis.data, "compute")
+        if stage.is_output:
+            raise ScheduleError(
+                f"cannot compute '{stage.name}' at {level}: it is a kernel result, which is "
+                "computed whole; legal levels are root (cache_write it to compute a tile "
+                "at a loop)"
+            )
+        if stage.store is not None and stage.store.stage != level.stage:
+            stage.store = None
         stage.attach = level
         state.check_store_outside_compute(stage)
 
 
 @irdl_op_definition
 class StoreAtOp(AttachOp):
-    """Allocate a stage's storage inside a loop of one of its consumers.
+    """Allocate a stage's storage inside a loop of one of its consumers, while it is
+    computed at that loop or one inside it (compute_at first): the buffer holds what the
+    consumer reads under the storage loop, and when the compute loop is just inside it
+    and serial, each iteration computes only the part the previous ones did not
+    (Halide's sliding window).
 
         te.store_at "A_local" at "C" "io"
     """
@@ -60,7 +75,16 @@ class StoreAtOp(AttachOp):
 
     def apply(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
-        stage.store = state.consumer_level(stage, self.target.data, self.axis.data, "store")
+        level = state.consumer_level(stage, self.target.data, self.axis.data, "store")
+        compute = stage.attach
+        if not isinstance(compute, Level) or compute.stage != level.stage:
+            where = "at root" if compute == "root" else f"at {compute}"
+            raise ScheduleError(
+                f"cannot store '{stage.name}' at {level}: it is computed {where}; "
+                f"compute_at '{stage.name}' at a loop of '{level.stage}' first (storage "
+                "goes at or outside the compute level)"
+            )
+        stage.store = level
         state.check_store_outside_compute(stage)
 
 
@@ -111,13 +135,19 @@ class ComputeRootOp(StageOnlyOp):
 
     def apply(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
+        if stage.attach == "root":
+            state.warn(
+                f"compute_root of '{stage.name}' has no effect: it is already computed at root"
+            )
         stage.attach = "root"
         stage.store = None
 
 
 @irdl_op_definition
 class CacheReadOp(PrimitiveOp):
-    """Add a stage copying a tensor or stage into a memory scope, read by `readers` instead.
+    """Add a stage copying a tensor or stage into a memory scope (global, local, packed,
+    shared), read by `readers` instead; computed at a reader's loop, it copies the panel
+    that loop reads. Its axes are `ax0`, `ax1`, ... (one per dim).
 
         te.cache_read "A" "local" for ["C"] -> "A_local"
     """
@@ -160,7 +190,9 @@ class CacheReadOp(PrimitiveOp):
         cache = self.cache.data
         state.check_new_stage(cache)
         axes = [Axis(f"ax{n}", extent, "spatial") for n, extent in enumerate(shape)]
-        state.stages[cache] = StageModel(cache, shape, axes, [source])
+        defined = tuple(a.name for a in axes)
+        scope = self.scope.data
+        state.stages[cache] = StageModel(cache, shape, axes, [source], defined=defined, scope=scope)
         for reader in readers:
             reads = state.stages[reader].reads
             reads[reads.index(source)] = cache
@@ -168,7 +200,9 @@ class CacheReadOp(PrimitiveOp):
 
 @irdl_op_definition
 class CacheWriteOp(PrimitiveOp):
-    """Compute a stage into a memory scope; the stage becomes a copy out of it.
+    """Compute a stage into a memory scope; the stage becomes a copy out of it. The new
+    stage has the stage's axes (and reduction); computed at a loop of the copy, it is
+    the accumulator tile of a register-blocked kernel.
 
         te.cache_write "C" "local" -> "C_local"
     """
@@ -197,7 +231,8 @@ class CacheWriteOp(PrimitiveOp):
             if axis.kind == "reduce":
                 state.check_reshapeable(stage, axis, "cache_write")
         axes = [Axis(a.name, a.extent, a.kind) for a in stage.axes]
-        state.add_producer(stage, cache, axes, [a for a in stage.axes if a.kind == "spatial"])
+        kept = [a for a in stage.axes if a.kind == "spatial"]
+        state.add_producer(stage, cache, axes, kept, stage.shape, self.scope.data)
 
 
 @irdl_op_definition
@@ -207,7 +242,10 @@ class RFactorOp(PrimitiveOp):
         te.rfactor "C" "ki" -> "C_rf"
 
     The new stage computes partial results over the other reduction axes for each value
-    of `ki`; the original stage then reduces the partial results over `ki` alone.
+    of `ki`; the original stage then reduces the partial results over `ki` alone. The
+    stage's spatial axes must be as defined (split them after rfactor); the new stage's
+    axes are the stage's loops at this point, `ki` now spatial (it can be vectorized or
+    parallelized), and its tensor is the stage's shape plus a dim of `ki`'s extent.
     """
 
     name = "te.rfactor"
@@ -231,17 +269,37 @@ class RFactorOp(PrimitiveOp):
                 f"cannot rfactor '{axis.name}' of stage '{stage.name}': it is a spatial "
                 f"axis; {legal}"
             )
+        spatial = [a.name for a in stage.axes if a.kind == "spatial"]
+        if sorted(spatial) != sorted(stage.defined):
+            raise ScheduleError(
+                f"cannot rfactor '{axis.name}' of stage '{stage.name}': its spatial axes were "
+                f"changed (they are {_names(spatial)}, defined as {_names(stage.defined)}); "
+                "rfactor before splitting or fusing spatial axes"
+            )
         factored = self.factored.data
         state.check_new_stage(factored)
         for other in reduce:
-            if other is not axis:
-                state.check_reshapeable(stage, other, "rfactor")
+            state.check_reshapeable(stage, other, "rfactor")
+        # C_rf: the spatial axes, the factored axis as a new spatial one, the other
+        # reduction loops; C: its spatial axes and a reduction over the factored axis.
         axes = [Axis(a.name, a.extent, "spatial" if a is axis else a.kind) for a in stage.axes]
         kept = [a for a in stage.axes if a.kind == "spatial" or a is axis]
-        state.add_producer(stage, factored, axes, kept)
+        shape = (*stage.shape, axis.extent)
+        state.add_producer(stage, factored, axes, kept, shape)
+        state.stages[factored].defined = (*stage.defined, axis.name)
         state.mark_changed(stage, self.name)
 
 
+CACHE_SCOPES = ("global", "local", "packed", "shared")
+"""The memory scopes a cache stage's buffer may live in (a subset of loop.alloc's)."""
+
+
 def _check_scope(scope: str) -> None:
-    if not scope:
-        raise ScheduleError('a memory scope must not be empty (e.g. "local", "shared")')
+    if scope not in CACHE_SCOPES:
+        raise ScheduleError(
+            f"unknown memory scope '{scope}'; legal scopes are {', '.join(CACHE_SCOPES)}"
+        )
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(names) if names else "none"

@@ -1,23 +1,31 @@
-"""compute_at: the region of a producer that a consumer's iterations under one loop read.
+"""compute_at and store_at: the region of a producer that a consumer's iterations under
+one loop read (bounds inference), and the producer's plan placed there.
 
-    te.compute_at "B" at "C" "i"       C[i, j] = B[i, j] + B[i, j + 1]   (j: 8)
-    ->  inside C's loop i:  B's loops over  [i, i] x [0, 8]   (clamped to B's shape)
-        loop.for %bi = %lo0 to %ub0 { loop.for %bj = %lo1 to %ub1 { B's body } }
+    te.compute_at "B" at "C" "i"       C[i, j] = B[i, j] + B[i, j + 1]   (j: 8, B: 4x9)
+    ->  inside C's loop i:  B over [i, i + 1) x [0, 9): origin (i, 0), size (1, 9)
+        %B = loop.alloc "global" : memref<1x9xf32>
+        loop.for %bi = 0 to 1 { loop.for %bj = 0 to 9 { B at (i + bi, bj) -> %B[bi, bj] } }
+        ... C reads %B[i - i, j] = %B[0, j]
 
 For each read of the producer in the consumer's body, each index is an affine expression
-of the consumer's loops: the loops up to the attach level are fixed, each inner loop
-ranges over `[0, extent)`, so the index ranges over `[rest + sum of negative terms, rest +
-sum of positive terms]`. The region is the union over the reads, clamped to the
-producer's shape; an index that is not affine in the inner loops (a division, a value
-read from memory) takes the producer's whole extent. The consumer must be the
-producer's only reader, and the producer not a kernel result (checked on replay).
-The producer keeps a whole-tensor buffer, indexed as usual; its loops must be its own
-axes (not split or fused), which is all this seam supports before issue 5's store_at.
+of the consumer's loops: the loops up to the level are fixed, each inner loop ranges over
+`[0, extent)`, so the index ranges over `[rest + sum of negative terms, rest + sum of
+positive terms]`. The region is the union over the reads. When every span has the same
+base (`i + c`), its size is a constant and its origin an affine expression; when range
+analysis cannot show it stays inside the producer's shape, the origin and end are
+clamped (`loop.max`/`loop.min`) and the producer's loops are capped to the clamped size.
+Spans with different bases take the producer's whole extent as the size; an index that
+is not affine in the inner loops takes the whole extent and origin 0.
+
+The producer's spatial loops then run over `[0, size)` (its splits and fuses rebuilt for
+that size), its axes are `origin + loop index`, and its buffer (allocated at the store
+level, by default the compute level) holds the store level's region.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from xdsl.builder import Builder
 from xdsl.ir import SSAValue
@@ -25,20 +33,20 @@ from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
     AffineConstantExpr,
-    AffineDimExpr,
     AffineExpr,
 )
 
-from dlir.dialects.loop import MaxOp, MinOp
+from dlir.dialects.loop import IndexExpr, MaxOp, MinOp
 from dlir.dialects.te.compute import ComputeOp, ReadOp
-from dlir.passes.lowering.te_to_loop.body import (
-    affine_index,
-    index_constant,
-    lowering_error,
-    materialize,
-)
+from dlir.passes.lowering.te_to_loop.body import affine_index, index_constant, materialize
 from dlir.passes.lowering.te_to_loop.nest import to_index
-from dlir.passes.lowering.te_to_loop.plan import StagePlan, linear_in
+from dlir.passes.lowering.te_to_loop.plan import (
+    Bound,
+    StagePlan,
+    expr_range,
+    linear_in,
+    simplify,
+)
 
 Spans = list[tuple[AffineExpr, AffineExpr]] | None
 """For one index: `[low, high]` over the consumer's loops (dims), one pair per read; or
@@ -50,17 +58,50 @@ def read_spans(
     consumer: ComputeOp,
     plan: StagePlan,
     level: int,
+    others: Sequence[tuple[ComputeOp, int]] = (),
 ) -> list[Spans]:
-    """Per dim of the producer, what the consumer reads under loop `level` of `plan`.
-
-    The schedule replay has checked that the consumer is the producer's only reader.
-    """
-    rank = len(producer.spatial_extents())
-    args = list(consumer.body.block.args)
+    """Per dim of the producer, what the consumer reads under loop `level` of `plan`,
+    with what `others` read: stages computed at the consumer's loops (each with the
+    position of its loop, at or inside `level`), over the regions they compute there."""
     axes = [plan.axes[name] for name in consumer.axis_names()]
     inner = [(p, loop.extent) for p, loop in enumerate(plan.loops) if p > level]
-    spans: list[Spans] = [[] for _ in range(rank)]
-    for read in _reads(consumer, producer):
+    spans: list[Spans] = _spans_of(producer, consumer, axes, inner)
+    fresh = 1 + max((d for e in plan.axes.values() for d in e.used_dims()), default=-1)
+    fresh = max(fresh, len(plan.loops))
+    for reader, position in others:
+        # the reader's spatial axis n ranges over origin_n + [0, size_n): origin_n over
+        # the consumer's loops, the offset a new dim of that range
+        placed = _symbolic_region(reader, consumer, plan, position)
+        if placed is None:
+            spans = [None for _ in spans]
+            continue
+        reader_axes: list[AffineExpr] = []
+        reader_inner = list(inner)
+        extents = [*placed, *((None, e) for e in reader.reduce_extent_values())]
+        for origin, size in extents:
+            offset = AffineExpr.dimension(fresh)
+            reader_axes.append(offset if origin is None else origin + offset)
+            reader_inner.append((fresh, size))
+            fresh += 1
+        extra = _spans_of(producer, reader, reader_axes, reader_inner)
+        spans = [
+            None if mine is None or theirs is None else [*mine, *theirs]
+            for mine, theirs in zip(spans, extra, strict=True)
+        ]
+    return spans
+
+
+def _spans_of(
+    producer: ComputeOp,
+    reader: ComputeOp,
+    axes: Sequence[AffineExpr],
+    inner: Sequence[tuple[int, int]],
+) -> list[Spans]:
+    """Per dim of `producer`, the spans `reader` reads when its axes are `axes` and the
+    dims `inner` range over `[0, extent)`."""
+    args = list(reader.body.block.args)
+    spans: list[Spans] = [[] for _ in producer.spatial_extents()]
+    for read in _reads(reader, producer):
         for dim, index in enumerate(read.indices):
             found = affine_index(index, args)
             span = None if found is None else _span(found.replace_dims_and_symbols(axes, []), inner)
@@ -69,21 +110,165 @@ def read_spans(
     return spans
 
 
-def region(
-    builder: Builder, spans: Sequence[Spans], extents: Sequence[int], ivs: dict[int, SSAValue]
-) -> list[tuple[SSAValue, SSAValue]]:
-    """`[lb, ub)` per dim: the union of the spans, clamped to `[0, extent)`."""
-    bounds: list[tuple[SSAValue, SSAValue]] = []
-    for span, extent in zip(spans, extents, strict=True):
+def _symbolic_region(
+    stage: ComputeOp, consumer: ComputeOp, plan: StagePlan, level: int
+) -> list[tuple[AffineExpr, int]] | None:
+    """The (origin, size) per spatial dim of a region containing the one `stage`
+    computes at loop `level` of `consumer` (before clamping it to `stage`'s shape), when
+    its origin is affine in the consumer's loops; else None."""
+    axes = [plan.axes[name] for name in consumer.axis_names()]
+    inner = [(p, loop.extent) for p, loop in enumerate(plan.loops) if p > level]
+    found: list[tuple[AffineExpr, int]] = []
+    spans = _spans_of(stage, consumer, axes, inner)
+    for span, extent in zip(spans, stage.spatial_extents(), strict=True):
         if not span:
-            bounds.append((index_constant(builder, 0), index_constant(builder, extent)))
+            found.append((AffineExpr.constant(0), extent))
             continue
-        lows = [low for low, _ in span]
-        ends = [high + 1 for _, high in span]
-        lb = _extreme(builder, lows, ivs, MinOp, min, clamp=(MaxOp, max, 0))
-        ub = _extreme(builder, ends, ivs, MaxOp, max, clamp=(MinOp, min, extent))
-        bounds.append((lb, ub))
-    return bounds
+        lows = [_split_constant(low) for low, _ in span]
+        highs = [_split_constant(high) for _, high in span]
+        if len({b for b, _ in lows} | {b for b, _ in highs}) != 1:
+            return None
+        base = lows[0][0]
+        low, high = min(c for _, c in lows), max(c for _, c in highs)
+        found.append((simplify(base + low), high - low + 1))
+    return found
+
+
+@dataclass
+class Region:
+    """Per spatial dim of a producer, what a consumer reads under one of its loops."""
+
+    origins: list[IndexExpr]
+    """The index of the region's first element, over the consumer's index values."""
+    sizes: list[int]
+    """The region's size, or a constant bound of it: the buffer's shape, the loops' extents."""
+    limits: list[IndexExpr | None]
+    """The region's size when it may be smaller than `sizes` (clamped at the shape)."""
+
+
+def infer_region(
+    builder: Builder,
+    producer: ComputeOp,
+    consumer: ComputeOp,
+    plan: StagePlan,
+    level: int,
+    ivs: dict[int, SSAValue],
+    slide: int | None = None,
+    others: Sequence[tuple[ComputeOp, int]] = (),
+) -> Region:
+    """What `consumer` (planned by `plan`, indices `ivs`) reads of `producer` under its
+    loop `level`; clamping ops are built at `builder`.
+
+    With `slide` (the loop `level` itself, when the producer's storage is outside it and
+    it runs serially), each iteration after the first computes only what the previous
+    ones did not (Halide's sliding window), when the region moves along one dim only.
+    `others` are the producer's other readers, computed at the consumer's loops inside
+    `level` (see `read_spans`): the region is the union of what they all read.
+    """
+    spans = read_spans(producer, consumer, plan, level, others)
+    ranges = {p: (0, loop.extent - 1) for p, loop in enumerate(plan.loops) if p <= level}
+    moving = [n for n, span in enumerate(spans) if slide is not None and _uses(span, slide)]
+    found = Region([], [], [])
+    for n, (span, extent) in enumerate(zip(spans, producer.spatial_extents(), strict=True)):
+        along = slide if moving == [n] else None
+        origin, size, limit = _dim_region(builder, span, extent, ranges, ivs, along)
+        found.origins.append(origin)
+        found.sizes.append(size)
+        found.limits.append(limit)
+    return found
+
+
+def _dim_region(
+    builder: Builder,
+    span: Spans,
+    extent: int,
+    ranges: dict[int, tuple[int, int]],
+    ivs: dict[int, SSAValue],
+    slide: int | None,
+) -> tuple[IndexExpr, int, IndexExpr | None]:
+    if not span:
+        return IndexExpr.of(0), extent, None
+    lows = [_split_constant(low) for low, _ in span]
+    highs = [_split_constant(high) for _, high in span]
+    bases = {b for b, _ in lows} | {b for b, _ in highs}
+    if len(bases) == 1:
+        # i + 1, i + 3 -> origin i + 1, size 3 (a sliding window of constant width)
+        base = lows[0][0]
+        low, high = min(c for _, c in lows), max(c for _, c in highs)
+        size = min(high - low + 1, extent)
+        # clamp only the sides range analysis cannot keep inside [0, extent)
+        reach = expr_range(base, ranges)
+        start = to_index(simplify(base + low), ivs)
+        end = to_index(simplify(base + high + 1), ivs)
+        clamped = False
+        step = linear_in(base, slide) if slide is not None else None
+        if slide is not None and step is not None and 0 < step[0] < size:
+            # rows i .. i + 2, then at i > 0 only row i + 2 is new:
+            # start = base + low + min(i, 1) * (high - step + 1 - low)
+            later = builder.insert(MinOp(ivs[slide], index_constant(builder, 1))).result
+            start = start + IndexExpr.of(later) * (high - step[0] + 1 - low)
+            start = IndexExpr.of(materialize(builder, start))
+            clamped = True
+        if reach is None or reach[0] + low < 0:
+            zero = index_constant(builder, 0)
+            start = IndexExpr.of(builder.insert(MaxOp(materialize(builder, start), zero)).result)
+            clamped = True
+        if reach is None or reach[1] + high >= extent:
+            bound = (MinOp, min, extent)
+            end = IndexExpr.of(_extreme(builder, [base + high + 1], ivs, MinOp, min, bound))
+            clamped = True
+        return start, size, _difference(end, start) if clamped else None
+    start = _extreme(builder, [low for low, _ in span], ivs, MinOp, min, clamp=(MaxOp, max, 0))
+    ends = [high + 1 for _, high in span]
+    end = _extreme(builder, ends, ivs, MaxOp, max, clamp=(MinOp, min, extent))
+    return IndexExpr.of(start), extent, _difference(IndexExpr.of(end), IndexExpr.of(start))
+
+
+def _uses(span: Spans, dim: int) -> bool:
+    return bool(span) and any(
+        dim in low.used_dims() or dim in high.used_dims() for low, high in span or []
+    )
+
+
+def _difference(end: IndexExpr, start: IndexExpr) -> IndexExpr:
+    difference = end - start
+    return IndexExpr(difference.values, simplify(difference.expr))
+
+
+def place(
+    plan: StagePlan, producer: ComputeOp, region: Region, store: Region
+) -> tuple[StagePlan, dict[int, SSAValue]]:
+    """`plan` (built for the region's sizes) moved to the region's origin, capped to its
+    limits, writing its buffer relative to the `store` region's origin; and the index
+    values of the dims it uses beyond its loops."""
+    extra: dict[int, SSAValue] = {}
+    first = len(plan.loops)
+
+    def embed(index: IndexExpr) -> AffineExpr:
+        # the consumer's index values become dims after the producer's loops (one dim
+        # per value, so that the same origin embedded twice cancels out)
+        dims: list[AffineExpr] = []
+        for value in index.values:
+            dim = next((d for d, v in extra.items() if v is value), None)
+            if dim is None:
+                dim = first + len(extra)
+                extra[dim] = value
+            dims.append(AffineExpr.dimension(dim))
+        return index.expr.replace_dims_and_symbols(dims, [])
+
+    axes = dict(plan.axes)
+    bounds = list(plan.bounds)
+    origin: list[AffineExpr] = []
+    spatial = [a.data for a in producer.spatial_axes.data]
+    for n, axis in enumerate(spatial):
+        relative = plan.axes[axis]
+        axes[axis] = simplify(relative + embed(region.origins[n]))
+        limit = region.limits[n]
+        if limit is not None:
+            bounds.append(Bound(relative - embed(limit), 0))
+        origin.append(embed(store.origins[n]))
+    placed = replace(plan, axes=axes, bounds=bounds, origin=tuple(origin))
+    return placed, extra
 
 
 def _extreme(
@@ -119,16 +304,12 @@ def _base(expr: AffineExpr) -> tuple[AffineExpr, int]:
     return expr, 0
 
 
-def check_attachable(producer: StagePlan, op: ComputeOp) -> None:
-    """The producer's loops must be its own axes: compute_at of split or fused loops
-    needs the region mapped through them (issue 5)."""
-    for axis, expr in producer.axes.items():
-        if not isinstance(expr, AffineDimExpr):
-            raise lowering_error(
-                op,
-                f"te-to-loop cannot compute stage '{producer.stage}' at a consumer's loop "
-                f"when its own axis '{axis}' is split or fused yet (issue 5)",
-            )
+def _split_constant(expr: AffineExpr) -> tuple[AffineExpr, int]:
+    """`expr` as `base + constant`, simplified (a constant has base 0)."""
+    expr = simplify(expr)
+    if isinstance(expr, AffineConstantExpr):
+        return AffineExpr.constant(0), expr.value
+    return _base(expr)
 
 
 def _reads(stage: ComputeOp, producer: ComputeOp) -> list[ReadOp]:

@@ -31,6 +31,7 @@ from dlir.dialects.loop import IndexExpr, LoadOp
 from dlir.dialects.te.compute import ComputeOp, ReadOp, YieldOp
 from dlir.ir.diagnostics import Diagnostic, DiagnosticError
 from dlir.ir.verify import source_loc
+from dlir.passes.lowering.te_to_loop.plan import simplify
 
 _FOLDED = (arith.AddiOp, arith.SubiOp, arith.MuliOp)
 _CLONED_DIALECTS = ("arith", "math")
@@ -137,11 +138,13 @@ class BodyEmitter:
         buffers: dict[SSAValue, SSAValue],
         inlined: dict[SSAValue, ComputeOp],
         kernel: str,
+        origins: dict[SSAValue, list[IndexExpr]] | None = None,
     ) -> None:
         self.builder = builder
         self.buffers = buffers
         self.inlined = inlined
         self.kernel = kernel
+        self.origins = origins if origins is not None else {}
 
     def emit(self, stage: ComputeOp, axes: Sequence[IndexExpr]) -> SSAValue:
         """The value `stage` yields at the point whose axis indices are `axes`."""
@@ -164,6 +167,10 @@ class BodyEmitter:
         producer = self.inlined.get(op.tensor)
         if producer is not None:
             return self.emit(producer, indices)
+        origins = self.origins.get(op.tensor)
+        if origins is not None:
+            # a buffer holding a region: the element at `index` is at `index - origin`
+            indices = [_relative(i, o) for i, o in zip(indices, origins, strict=True)]
         load = self.builder.insert(LoadOp(self.buffers[op.tensor], indices))
         load.result.name_hint = op.result.name_hint
         return load.result
@@ -216,6 +223,11 @@ class BodyEmitter:
             found = materialize(self.builder, found)
             values[value] = found
         return found
+
+
+def _relative(index: IndexExpr, origin: IndexExpr) -> IndexExpr:
+    difference = index - origin
+    return IndexExpr(difference.values, simplify(difference.expr))
 
 
 def element_constant(builder: Builder, value: Attribute) -> SSAValue:

@@ -9,8 +9,11 @@
 
 A stage at root gets its nest at the top level of the function; a stage computed at a
 consumer's loop (compute_at) gets its nest at the top of that loop's body, over the region
-the consumer reads there (`attach.py`); an inlined stage gets none (`body.py` emits it
-where it is read).
+the consumer reads there (`attach.py`), into a buffer of that region allocated at the
+store level (store_at; by default the compute level) and freed at the end of that loop's
+body; an inlined stage gets none (`body.py` emits it where it is read). Stages added by
+cache_read, cache_write and rfactor are te.compute ops of the rewritten kernel
+(`rewrite.py`); their buffers are allocated in their memory scope.
 """
 
 from __future__ import annotations
@@ -18,23 +21,24 @@ from __future__ import annotations
 from xdsl.builder import Builder
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import AnyFloatConstr, MemRefType, TensorType
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.ir.affine import AffineDimExpr, AffineExpr
 from xdsl.rewriter import InsertPoint
 from xdsl.transforms.common_subexpression_elimination import cse
 from xdsl.utils.hints import isa
 
-from dlir.dialects.loop import AllocOp, FreeOp, FuncOp, IndexExpr, LoadOp, StoreOp
+from dlir.dialects.loop import AllocOp, FreeOp, FuncOp, IndexExpr, LoadOp, LoopKind, StoreOp
 from dlir.dialects.loop import ReturnOp as LoopReturnOp
 from dlir.dialects.te.compute import ComputeOp
 from dlir.dialects.te.kernel import KernelOp, ReturnOp
 from dlir.dialects.te.schedule import ScheduleOp
-from dlir.passes.lowering.te_to_loop.attach import check_attachable, read_spans, region
+from dlir.passes.lowering.te_to_loop.attach import Region, infer_region, place
 from dlir.passes.lowering.te_to_loop.body import BodyEmitter, element_constant
 from dlir.passes.lowering.te_to_loop.default_schedule import default_plan
 from dlir.passes.lowering.te_to_loop.hoist import hoist_invariants
 from dlir.passes.lowering.te_to_loop.nest import Enter, build_nest, to_index
-from dlir.passes.lowering.te_to_loop.plan import PlanLoop, StagePlan
-from dlir.passes.lowering.te_to_loop.schedule import scheduled_plans
+from dlir.passes.lowering.te_to_loop.plan import PlanLoop, StagePlan, simplify
+from dlir.passes.lowering.te_to_loop.schedule import ScheduledKernel, scheduled_plans
 
 ALIGNMENT = 64
 """Bytes: the alignment of intermediate buffers (a cache line, and any vector width)."""
@@ -42,37 +46,49 @@ ALIGNMENT = 64
 
 def lower_kernel(kernel: KernelOp, schedule: ScheduleOp | None, *, parallel: bool) -> FuncOp:
     """The loop.func computing `kernel` under `schedule` (or the default schedule)."""
-    return _KernelLowering(kernel, _plans(kernel, schedule, parallel)).run()
+    scheduled = scheduled_plans(kernel, schedule) if schedule is not None else None
+    work = scheduled.kernel if scheduled is not None else kernel
+    return _KernelLowering(work, _Planner(scheduled, parallel)).run()
 
 
-def _plans(kernel: KernelOp, schedule: ScheduleOp | None, parallel: bool) -> dict[str, StagePlan]:
-    """The schedule's plan for each stage it changed the loops of, else the default."""
-    scheduled: dict[str, StagePlan] = {}
-    touched: set[str] = set()
-    if schedule is not None:
-        _, scheduled, touched = scheduled_plans(kernel, schedule)
-    plans: dict[str, StagePlan] = {}
-    for stage in kernel.stages():
+class _Planner:
+    """The plan of each stage: the schedule's for a stage whose loops it changed, else
+    the default schedule's; both placed (inline, compute_at, store_at, scope) as the
+    schedule says."""
+
+    def __init__(self, scheduled: ScheduledKernel | None, parallel: bool) -> None:
+        self.scheduled = scheduled
+        self.parallel = parallel
+
+    def plan(self, stage: ComputeOp, extents: dict[str, int] | None = None) -> StagePlan:
+        """`stage`'s plan; `extents` gives the sizes of its spatial axes over the region
+        it computes at a consumer's loop."""
         name = stage.stage.data
-        given = scheduled.get(name)
-        if given is not None and name in touched:
-            plans[name] = given
-            continue
-        attach = given.attach if given is not None else None
+        if self.scheduled is None:
+            return default_plan(stage, self.parallel)
+        given = self.scheduled.plan(name, extents)
+        if self.scheduled.touched(name):
+            return given
         # no parallel loop inside a consumer's loop: the consumer's outer loop has it
-        plan = default_plan(stage, parallel and attach is None)
-        if given is not None:
-            plan.inline, plan.attach = given.inline, given.attach
-        plans[name] = plan
-    return plans
+        plan = default_plan(stage, self.parallel and given.attach is None)
+        if extents is not None:
+            if not all(isinstance(e, AffineDimExpr) for e in plan.axes.values()):
+                return given
+            plan.loops = [
+                PlanLoop(loop.name, extents.get(loop.name, loop.extent), loop.is_reduction)
+                for loop in plan.loops
+            ]
+        plan.inline, plan.attach, plan.store = given.inline, given.attach, given.store
+        plan.scope = given.scope
+        return plan
 
 
 class _KernelLowering:
-    def __init__(self, kernel: KernelOp, plans: dict[str, StagePlan]) -> None:
+    def __init__(self, kernel: KernelOp, planner: _Planner) -> None:
         self.kernel = kernel
-        self.plans = plans
+        self.planner = planner
         self.stages = kernel.stages()
-        self.by_name = {s.stage.data: s for s in self.stages}
+        self.plans = {s.stage.data: planner.plan(s) for s in self.stages}
         self.results = _returned(kernel)
         self.name = kernel.sym_name.data
         inputs = [_memref(a.type) for a in kernel.args]
@@ -82,8 +98,11 @@ class _KernelLowering:
             arg.name_hint = old.name_hint
         self.outputs = args[len(inputs) :]
         self.buffers: dict[SSAValue, SSAValue] = dict(zip(kernel.args, args, strict=False))
+        self.origins: dict[SSAValue, list[IndexExpr]] = {}
+        self.stored: dict[SSAValue, Region] = {}
         self.inlined: dict[SSAValue, ComputeOp] = {}
         self.written: set[int] = set()
+        self.loop_allocs: list[tuple[AllocOp, Block]] = []
 
     def run(self) -> FuncOp:
         terminator = self.func.body.block.last_op
@@ -94,46 +113,47 @@ class _KernelLowering:
             if plan.inline:
                 self.inlined[stage.result] = stage
                 continue
-            self.buffers[stage.result] = self._buffer(builder, stage)
             if plan.attach is None:
-                self._emit(builder, stage, plan, {}, None)
+                self.buffers[stage.result] = self._buffer(builder, stage, plan.scope)
+                self._emit(builder, stage, plan, {})
         for index, value in enumerate(self.results):
             if index not in self.written:
                 _copy(builder, self.buffers[value], self.outputs[index])
+        for alloc, block in self.loop_allocs:
+            last = block.last_op
+            assert last is not None
+            block.insert_op_before(FreeOp(alloc.memref), last)
         _free_after_last_use(self.func)
         hoist_invariants(self.func)
         cse(self.func)
         return self.func
 
-    def _buffer(self, builder: Builder, stage: ComputeOp) -> SSAValue:
+    def _buffer(self, builder: Builder, stage: ComputeOp, scope: str) -> SSAValue:
         """The first output the stage is returned in (claimed), else a new buffer."""
         for index, result in enumerate(self.results):
             if result is stage.result and index not in self.written:
                 self.written.add(index)
                 self.outputs[index].name_hint = stage.result.name_hint
                 return self.outputs[index]
-        alloc = builder.insert(AllocOp(_memref(stage.result.type), "global", ALIGNMENT))
+        alloc = builder.insert(AllocOp(_memref(stage.result.type), scope, ALIGNMENT))
         alloc.memref.name_hint = stage.result.name_hint
         return alloc.memref
 
     def _emit(
-        self,
-        builder: Builder,
-        stage: ComputeOp,
-        plan: StagePlan,
-        ivs: dict[int, SSAValue],
-        ranges: dict[int, tuple[SSAValue, SSAValue]] | None,
+        self, builder: Builder, stage: ComputeOp, plan: StagePlan, ivs: dict[int, SSAValue]
     ) -> None:
-        """The nest of `stage` at `builder`, over `ranges` for its spatial loops if given."""
+        """The nest of `stage` at `builder`; `ivs` holds the values of dims past its loops."""
         buffer = self.buffers[stage.result]
-        emitter = BodyEmitter(builder, self.buffers, self.inlined, self.name)
+        emitter = BodyEmitter(builder, self.buffers, self.inlined, self.name, self.origins)
         spatial = [a.data for a in stage.spatial_axes.data]
         names = stage.axis_names()
         loops = plan.loops
         enter = self._enter(stage, plan)
+        origin = plan.origin or tuple(AffineExpr.constant(0) for _ in spatial)
+        where = [simplify(plan.axes[s] - o) for s, o in zip(spatial, origin, strict=True)]
 
         def point(ivs: dict[int, SSAValue]) -> list[IndexExpr]:
-            return [to_index(plan.axes[s], ivs) for s in spatial]
+            return [to_index(w, ivs) for w in where]
 
         def value(b: Builder, ivs: dict[int, SSAValue]) -> SSAValue:
             emitter.builder = b
@@ -145,9 +165,7 @@ class _KernelLowering:
         first = plan.first_reduction()
         if first is None:
             everything = range(len(loops))
-            build_nest(
-                builder, loops, everything, plan.bounds, ivs, compute, ranges=ranges, enter=enter
-            )
+            build_nest(builder, loops, everything, plan.bounds, ivs, compute, enter=enter)
             return
         assert stage.combiner is not None and stage.init is not None
         combiner, init = stage.combiner.data, stage.init
@@ -164,36 +182,81 @@ class _KernelLowering:
         def reduce_at(b: Builder, ivs: dict[int, SSAValue]) -> None:
             inside = range(first, len(loops))
             init_loops = [p for p in inside if not loops[p].is_reduction]
-            build_nest(b, loops, init_loops, plan.bounds, ivs, initialize, ranges=ranges)
-            build_nest(b, loops, inside, plan.bounds, ivs, accumulate, ranges=ranges, enter=enter)
+            build_nest(b, loops, init_loops, plan.bounds, ivs, initialize)
+            build_nest(b, loops, inside, plan.bounds, ivs, accumulate, enter=enter)
 
-        prefix = range(first)
-        build_nest(builder, loops, prefix, plan.bounds, ivs, reduce_at, ranges=ranges, enter=enter)
+        build_nest(builder, loops, range(first), plan.bounds, ivs, reduce_at, enter=enter)
 
     def _enter(self, consumer: ComputeOp, plan: StagePlan) -> Enter | None:
-        """At each loop of `consumer`, the nests of the stages computed at it."""
-        attached: dict[str, list[ComputeOp]] = {}
+        """At each loop of `consumer`: the buffers of the stages stored there, then the
+        nests of the stages computed there, over the region the consumer reads."""
+        computed: dict[str, list[ComputeOp]] = {}
+        stored: dict[str, list[ComputeOp]] = {}
         for stage in self.stages:
-            at = self.plans[stage.stage.data].attach
-            if at is not None and at[0] == consumer.stage.data:
-                attached.setdefault(at[1], []).append(stage)
-        if not attached:
+            stage_plan = self.plans[stage.stage.data]
+            at = stage_plan.attach
+            if at is None or at[0] != consumer.stage.data:
+                continue
+            computed.setdefault(at[1], []).append(stage)
+            stored.setdefault((stage_plan.store or at)[1], []).append(stage)
+        if not computed:
             return None
 
+        names = [loop.name for loop in plan.loops]
+
+        def others(producer: ComputeOp) -> list[tuple[ComputeOp, int]]:
+            # the producer's other readers, computed at loops of the consumer (the
+            # schedule replay checked they are inside the producer's level)
+            found: list[tuple[ComputeOp, int]] = []
+            for level, stages in computed.items():
+                for reader in stages:
+                    if any(r.tensor is producer.result for r in reader.reads()):
+                        found.append((reader, names.index(level)))
+            return found
+
         def enter(position: int, builder: Builder, ivs: dict[int, SSAValue]) -> None:
-            for producer in attached.get(plan.loops[position].name, []):
-                producer_plan = self.plans[producer.stage.data]
-                check_attachable(producer_plan, producer)
-                spans = read_spans(producer, consumer, plan, position)
-                bounds = region(builder, spans, producer.spatial_extents(), ivs)
+            loop = plan.loops[position].name
+            here: dict[SSAValue, Region] = {}
+            for producer in stored.get(loop, []):
+                readers = others(producer)
+                region = infer_region(
+                    builder, producer, consumer, plan, position, ivs, None, readers
+                )
+                here[producer.result] = region
+                self._allocate(builder, producer, region)
+            for producer in computed.get(loop, []):
+                region = here.get(producer.result)
+                if region is None:
+                    # stored outside this loop: slide when the storage is just outside
+                    store = self.plans[producer.stage.data].store
+                    outside = position > 0 and store == (
+                        consumer.stage.data,
+                        plan.loops[position - 1].name,
+                    )
+                    serial = plan.loops[position].kind == LoopKind.SERIAL
+                    readers = others(producer)
+                    slide = position if outside and serial and not readers else None
+                    region = infer_region(
+                        builder, producer, consumer, plan, position, ivs, slide, readers
+                    )
                 spatial = [a.data for a in producer.spatial_axes.data]
-                ranges: dict[int, tuple[SSAValue, SSAValue]] = {}
-                for axis, span in zip(spatial, bounds, strict=True):
-                    dim = producer_plan.axes[axis]
-                    ranges[min(dim.used_dims())] = span
-                self._emit(builder, producer, producer_plan, {}, ranges)
+                extents = dict(zip(spatial, region.sizes, strict=True))
+                producer_plan = self.planner.plan(producer, extents)
+                placed, extra = place(producer_plan, producer, region, self.stored[producer.result])
+                self._emit(builder, producer, placed, extra)
 
         return enter
+
+    def _allocate(self, builder: Builder, stage: ComputeOp, region: Region) -> None:
+        """A buffer for `region` of `stage`, freed at the end of the enclosing loop body."""
+        memref = MemRefType(stage.element_type(), region.sizes)
+        alloc = builder.insert(AllocOp(memref, self.plans[stage.stage.data].scope, ALIGNMENT))
+        alloc.memref.name_hint = stage.result.name_hint
+        self.buffers[stage.result] = alloc.memref
+        self.origins[stage.result] = region.origins
+        self.stored[stage.result] = region
+        block = builder.insertion_point.block
+        self.loop_allocs.append((alloc, block))
 
 
 def _returned(kernel: KernelOp) -> list[SSAValue]:

@@ -17,7 +17,7 @@ dialect has no `if`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith
@@ -58,14 +58,13 @@ def build_nest(
     ivs: dict[int, SSAValue],
     leaf: Leaf,
     *,
-    ranges: Mapping[int, tuple[SSAValue, SSAValue]] | None = None,
     enter: Enter | None = None,
 ) -> None:
     """Loops for `loops[p]`, p in `positions` (outermost first), inside loops bound to
     `ivs`; the bounds that depend on one of these loops are placed on the way in.
 
-    `ranges[p]` replaces loop p's `[0, extent)` by `[lb, ub)` (a region computed at a
-    consumer's loop); `enter(p, builder, ivs)` runs first in the body of loop p.
+    `enter(p, builder, ivs)` runs first in the body of loop p. `ivs` may also hold dims
+    past the loops (values from outside the nest, such as a region's origin).
     """
     if not positions:
         leaf(builder, ivs)
@@ -73,15 +72,16 @@ def build_nest(
     position, rest = positions[0], positions[1:]
     loop = loops[position]
     known = set(ivs) | {position}
+    # a bound goes to the innermost loop it uses; dims past the loops are values from
+    # outside the nest (a region's origin), known from the start
     here = [
         b
         for b in bounds
-        if max(b.expr.used_dims(), default=-1) == position and b.expr.used_dims() <= known
+        if max((d for d in b.expr.used_dims() if d < len(loops)), default=-1) == position
+        and b.expr.used_dims() <= known
     ]
     zero, one = index_constant(builder, 0), index_constant(builder, 1)
     lb, ub = (zero, index_constant(builder, loop.extent))
-    if ranges is not None and position in ranges:
-        lb, ub = ranges[position]
     guards: list[Bound] = []
     for bound in here:
         linear = linear_in(bound.expr, position)
@@ -101,7 +101,7 @@ def build_nest(
         inner = _guard(inner, [(to_index(g.expr, inner_ivs), g.limit) for g in guards])
     if enter is not None:
         enter(position, inner, inner_ivs)
-    build_nest(inner, loops, rest, bounds, inner_ivs, leaf, ranges=ranges, enter=enter)
+    build_nest(inner, loops, rest, bounds, inner_ivs, leaf, enter=enter)
 
 
 def _guard(builder: Builder, conditions: Sequence[tuple[IndexExpr, int]]) -> Builder:

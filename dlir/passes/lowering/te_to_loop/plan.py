@@ -9,8 +9,8 @@ default schedule (`default_schedule.py`) or a replayed `te.schedule` (`schedule.
         bounds  io * 4 + ii < 10               (a split that does not divide)
 
 A stage with `attach` runs inside a loop of its consumer, over the region the consumer's
-iterations under that loop read (`attach.py`). Issue 5 extends this seam: store_at and
-cache stages shrink buffers to such regions, rfactor and cache stages add plans.
+iterations under that loop read (`attach.py`): its spatial loops then run over the
+region's size, relative to the region's origin, and its buffer holds just that region.
 """
 
 from __future__ import annotations
@@ -64,6 +64,13 @@ class StagePlan:
     inline: bool = False
     attach: tuple[str, str] | None = None
     """`(consumer, loop)` for a stage computed inside a loop of a consumer (compute_at)."""
+    store: tuple[str, str] | None = None
+    """`(consumer, loop)` where its buffer is allocated (store_at), when not `attach`."""
+    scope: str = "global"
+    """The memory scope of the stage's buffer (`loop.alloc "local"` for a cache stage)."""
+    origin: tuple[AffineExpr, ...] | None = None
+    """Where its buffer starts, per spatial axis, for a buffer holding only a region
+    (compute_at/store_at): the stage stores `axis - origin`."""
 
     def first_reduction(self) -> int | None:
         """The position of the outermost reduction loop, if any."""
@@ -104,3 +111,74 @@ def innermost_dim(expr: AffineExpr) -> int | None:
     """The highest dim `expr` uses (the innermost loop it depends on), if any."""
     dims = expr.used_dims()
     return max(dims) if dims else None
+
+
+def simplify(expr: AffineExpr) -> AffineExpr:
+    """`expr` with like terms collected: `(d0 * 4 + d1) - d0 * 4 -> d1`.
+
+    Sums of dims, constants and multiples are put in canonical order (dims by position,
+    the constant last); a floordiv/mod/ceildiv term is kept whole, its operands simplified.
+    """
+    terms: dict[str, tuple[AffineExpr, int]] = {}
+    constant = _collect(expr, 1, terms)
+    result: AffineExpr | None = None
+    for _, (term, coefficient) in sorted(terms.items(), key=lambda item: _order(item[1][0])):
+        if coefficient == 0:
+            continue
+        part = term if coefficient == 1 else term * coefficient
+        result = part if result is None else result + part
+    if result is None:
+        return AffineExpr.constant(constant)
+    return result + constant if constant else result
+
+
+def _order(term: AffineExpr) -> tuple[int, str]:
+    if isinstance(term, AffineDimExpr):
+        return term.position, ""
+    return 1 << 30, str(term)
+
+
+def _collect(expr: AffineExpr, scale: int, terms: dict[str, tuple[AffineExpr, int]]) -> int:
+    """Add `scale * expr`'s linear terms into `terms`; returns its constant part."""
+    if isinstance(expr, AffineConstantExpr):
+        return scale * expr.value
+    if isinstance(expr, AffineBinaryOpExpr) and expr.kind == AffineBinaryOpKind.Add:
+        return _collect(expr.lhs, scale, terms) + _collect(expr.rhs, scale, terms)
+    if isinstance(expr, AffineBinaryOpExpr) and expr.kind == AffineBinaryOpKind.Mul:
+        if isinstance(expr.rhs, AffineConstantExpr):
+            return _collect(expr.lhs, scale * expr.rhs.value, terms)
+        if isinstance(expr.lhs, AffineConstantExpr):
+            return _collect(expr.rhs, scale * expr.lhs.value, terms)
+    if isinstance(expr, AffineBinaryOpExpr) and expr.kind != AffineBinaryOpKind.Mul:
+        expr = AffineExpr.binary(expr.kind, simplify(expr.lhs), simplify(expr.rhs))
+    key = str(expr)
+    known = terms.get(key)
+    terms[key] = (expr, scale + (known[1] if known else 0))
+    return 0
+
+
+def expr_range(expr: AffineExpr, ranges: dict[int, tuple[int, int]]) -> tuple[int, int] | None:
+    """The smallest and largest value of `expr` when dim N ranges over `ranges[N]`
+    (inclusive), or None when a dim has no known range or an operation is not affine."""
+    if isinstance(expr, AffineConstantExpr):
+        return expr.value, expr.value
+    if isinstance(expr, AffineDimExpr):
+        return ranges.get(expr.position)
+    if not isinstance(expr, AffineBinaryOpExpr):
+        return None
+    lhs, rhs = expr_range(expr.lhs, ranges), expr_range(expr.rhs, ranges)
+    if lhs is None or rhs is None:
+        return None
+    if expr.kind == AffineBinaryOpKind.Add:
+        return lhs[0] + rhs[0], lhs[1] + rhs[1]
+    if expr.kind == AffineBinaryOpKind.Mul:
+        corners = [a * b for a in lhs for b in rhs]
+        return min(corners), max(corners)
+    if rhs[0] != rhs[1] or rhs[0] <= 0:
+        return None
+    divisor = rhs[0]
+    if expr.kind == AffineBinaryOpKind.FloorDiv:
+        return lhs[0] // divisor, lhs[1] // divisor
+    if expr.kind == AffineBinaryOpKind.CeilDiv:
+        return -(-lhs[0] // divisor), -(-lhs[1] // divisor)
+    return (lhs[0], lhs[1]) if lhs[0] >= 0 and lhs[1] < divisor else (0, divisor - 1)

@@ -8,42 +8,51 @@ axis of a stage is rebuilt from the loops the primitives leave.
     te.parallel "C" "io"                     loop io: parallel
     te.compute_inline "B"                    no loops: B's body is emitted where it is read
     te.compute_at "B" at "C" "i"             B's loops run inside C's loop i
+    te.store_at "B" at "C" "io"              B's buffer is allocated inside C's loop io
+    te.cache_read / cache_write / rfactor    new te.compute stages (`rewrite.py`)
 
 `ScheduleState` (the model the verifier replays) says which loops a stage has, in which
-order, with which annotation; this module adds the index algebra the model does not keep.
+order, with which annotation; this module keeps, per stage, the splits and fuses that
+made its loops, so that its plan can be rebuilt for other extents: a stage computed at
+a consumer's loop runs over the region that loop reads, not over its whole tensor.
+A primitive that applies but does nothing is a `ScheduleWarning`, with its location.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from xdsl.ir import SSAValue
 from xdsl.ir.affine import AffineExpr
 
 from dlir.dialects.loop import LoopKind
 from dlir.dialects.te import loops as te_loops
 from dlir.dialects.te import stages as te_stages
+from dlir.dialects.te.compute import ComputeOp
 from dlir.dialects.te.kernel import KernelOp
 from dlir.dialects.te.model import (
     Level,
     ScheduleError,
     ScheduleState,
+    ScheduleWarning,
     StageModel,
     module_has_symbol,
+    tensor_name,
 )
 from dlir.dialects.te.schedule import PrimitiveOp, ScheduleOp
 from dlir.ir.diagnostics import Diagnostic, DiagnosticError
 from dlir.ir.verify import source_loc
+from dlir.passes.lowering.te_to_loop import rewrite
 from dlir.passes.lowering.te_to_loop.plan import Bound, PlanLoop, StagePlan
 
 # Primitives that place a stage without changing its loops.
-_PLACEMENT = (te_stages.ComputeInlineOp, te_stages.ComputeRootOp, te_stages.ComputeAtOp)
-
-_NOT_YET = (
+_PLACEMENT = (
+    te_stages.ComputeInlineOp,
+    te_stages.ComputeRootOp,
+    te_stages.ComputeAtOp,
     te_stages.StoreAtOp,
-    te_stages.CacheReadOp,
-    te_stages.CacheWriteOp,
-    te_stages.RFactorOp,
-    te_loops.TensorizeOp,
 )
 
 
@@ -55,8 +64,6 @@ class _Algebra:
     axes: dict[str, AffineExpr]
     next_dim: int
     bounds: list[Bound] = field(default_factory=list[Bound])
-    unroll: dict[str, int] = field(default_factory=dict[str, int])
-    touched: bool = False
 
     def new_dim(self, name: str) -> AffineExpr:
         self.dims[name] = self.next_dim
@@ -85,100 +92,252 @@ class _Algebra:
         self.substitute(inner, value % inner_extent)
 
 
-def scheduled_plans(
-    kernel: KernelOp, schedule: ScheduleOp
-) -> tuple[ScheduleState, dict[str, StagePlan], set[str]]:
-    """Replay `schedule`: the final model, a plan per stage, and the stages it touched.
+@dataclass(frozen=True)
+class _Split:
+    axis: str
+    factor: int
+    outer: str
+    inner: str
 
-    A primitive te-to-loop cannot lower yet, or one that does not apply, is an error at
-    the primitive's location.
+
+@dataclass(frozen=True)
+class _Fuse:
+    outer: str
+    inner: str
+    fused: str
+
+
+@dataclass
+class _Recipe:
+    """How one stage's loops were made: its first loops, then splits and fuses."""
+
+    base: list[tuple[str, int]]
+    """The stage's axes as its loops start, outermost first: (name, extent)."""
+    bounds: list[Bound] = field(default_factory=list[Bound])
+    """Bounds over the base loops (dim N = base[N]) the stage starts with (rfactor)."""
+    steps: list[_Split | _Fuse] = field(default_factory=list[_Split | _Fuse])
+    unroll: dict[str, int] = field(default_factory=dict[str, int])
+    touched: bool = False
+
+    def algebra(self, extents: Mapping[str, int]) -> tuple[_Algebra, dict[str, int]]:
+        """The axes over the final loops, and each loop's extent, when the base loops have
+        `extents` (defaults: their own)."""
+        current = {name: extents.get(name, extent) for name, extent in self.base}
+        dims = {name: n for n, (name, _) in enumerate(self.base)}
+        axes = {name: AffineExpr.dimension(n) for n, (name, _) in enumerate(self.base)}
+        algebra = _Algebra(dims, axes, len(dims), list(self.bounds))
+        for step in self.steps:
+            if isinstance(step, _Split):
+                extent = current.pop(step.axis)
+                algebra.split(step.axis, extent, step.factor, step.outer, step.inner)
+                current[step.outer] = -(-extent // step.factor)
+                current[step.inner] = step.factor
+            else:
+                outer, inner = current.pop(step.outer), current.pop(step.inner)
+                algebra.fuse(step.outer, step.inner, inner, step.fused)
+                current[step.fused] = outer * inner
+        return algebra, current
+
+
+@dataclass
+class ScheduledKernel:
+    """A kernel as its schedule leaves it: the rewritten kernel (a copy, with the stages
+    cache_read/cache_write/rfactor add), the final model, and how to plan each stage."""
+
+    kernel: KernelOp
+    state: ScheduleState
+    recipes: dict[str, _Recipe]
+
+    def touched(self, name: str) -> bool:
+        """Whether the schedule changed the loops of stage `name`."""
+        return self.recipes[name].touched
+
+    def plan(self, name: str, extents: Mapping[str, int] | None = None) -> StagePlan:
+        """The plan of stage `name`; `extents` overrides the extents of its axes as
+        defined (the region sizes of a stage computed at a consumer's loop)."""
+        stage = self.state.stages[name]
+        recipe = self.recipes[name]
+        algebra, current = recipe.algebra(extents or {})
+        return _plan(stage, algebra, current, recipe.unroll)
+
+
+def scheduled_plans(kernel: KernelOp, schedule: ScheduleOp) -> ScheduledKernel:
+    """Replay `schedule` on a copy of `kernel`.
+
+    A primitive that does not apply is an error at the primitive's location; one that
+    has no effect is a `ScheduleWarning` there.
     """
     state = ScheduleState.from_kernel(kernel, lambda name: module_has_symbol(kernel, name))
-    algebras: dict[str, _Algebra] = {}
-    for name, stage in state.stages.items():
-        dims = {axis.name: n for n, axis in enumerate(stage.axes)}
-        axes = {axis.name: AffineExpr.dimension(n) for n, axis in enumerate(stage.axes)}
-        algebras[name] = _Algebra(dims, axes, len(dims))
-    placed: dict[str, te_stages.ComputeAtOp] = {}
+    work = kernel.clone()
+    recipes = {name: _fresh(stage) for name, stage in state.stages.items()}
+    placed: dict[str, PrimitiveOp] = {}
     for primitive in schedule.primitives():
-        _replay(primitive, state, algebras)
+        _replay(primitive, state, recipes, work)
         if isinstance(primitive, te_stages.ComputeAtOp):
             placed[primitive.stage.data] = primitive
     for name, primitive in placed.items():
         _check_compute_at(state, state.stages[name], primitive)
-    plans = {name: _plan(state.stages[name], algebras[name]) for name in algebras}
-    touched = {name for name, algebra in algebras.items() if algebra.touched}
-    return state, plans, touched
+    return ScheduledKernel(work, state, recipes)
 
 
-def _replay(primitive: PrimitiveOp, state: ScheduleState, algebras: dict[str, _Algebra]) -> None:
-    if isinstance(primitive, _NOT_YET):
-        raise _error(primitive, f"te-to-loop does not implement '{primitive.name}' yet (issue 5)")
+def _fresh(stage: StageModel, touched: bool = False) -> _Recipe:
+    return _Recipe([(a.name, a.extent) for a in stage.axes], touched=touched)
+
+
+def _replay(
+    primitive: PrimitiveOp, state: ScheduleState, recipes: dict[str, _Recipe], work: KernelOp
+) -> None:
+    if isinstance(primitive, te_loops.TensorizeOp):
+        raise _error(primitive, "te-to-loop does not implement 'te.tensorize' yet (issue 7)")
     name = primitive.stage.data
     before = {a.name: a.extent for a in state.stages[name].axes} if name in state.stages else {}
+    warned = len(state.warnings)
     try:
         primitive.apply(state)
     except ScheduleError as err:
         raise _error(primitive, str(err)) from err
-    algebra = algebras[name]
-    algebra.touched |= not isinstance(primitive, _PLACEMENT)
+    for message in state.warnings[warned:]:
+        _warn(primitive, message)
+    if isinstance(primitive, te_stages.CacheReadOp | te_stages.CacheWriteOp | te_stages.RFactorOp):
+        _add_stages(primitive, state, recipes, work)
+        return
+    recipe = recipes[name]
+    recipe.touched |= not isinstance(primitive, _PLACEMENT)
     if isinstance(primitive, te_loops.SplitOp):
         axis = primitive.axis.data
         factor = primitive.factor.value.data
-        algebra.split(axis, before[axis], factor, primitive.outer.data, primitive.inner.data)
+        recipe.steps.append(_Split(axis, factor, primitive.outer.data, primitive.inner.data))
     elif isinstance(primitive, te_loops.TileOp):
         x, y = primitive.x_axis.data, primitive.y_axis.data
         fx, fy = primitive.x_factor.value.data, primitive.y_factor.value.data
-        algebra.split(x, before[x], fx, primitive.x_outer.data, primitive.x_inner.data)
-        algebra.split(y, before[y], fy, primitive.y_outer.data, primitive.y_inner.data)
+        recipe.steps.append(_Split(x, fx, primitive.x_outer.data, primitive.x_inner.data))
+        recipe.steps.append(_Split(y, fy, primitive.y_outer.data, primitive.y_inner.data))
     elif isinstance(primitive, te_loops.FuseOp):
-        inner = primitive.inner.data
-        algebra.fuse(primitive.outer.data, inner, before[inner], primitive.fused.data)
+        recipe.steps.append(_Fuse(primitive.outer.data, primitive.inner.data, primitive.fused.data))
     elif isinstance(primitive, te_loops.UnrollOp) and primitive.factor is not None:
-        algebra.unroll[primitive.axis.data] = primitive.factor.value.data
+        recipe.unroll[primitive.axis.data] = min(
+            primitive.factor.value.data, before[primitive.axis.data]
+        )
 
 
-def _check_compute_at(
-    state: ScheduleState, stage: StageModel, primitive: te_stages.ComputeAtOp
+def _add_stages(
+    primitive: te_stages.CacheReadOp | te_stages.CacheWriteOp | te_stages.RFactorOp,
+    state: ScheduleState,
+    recipes: dict[str, _Recipe],
+    work: KernelOp,
 ) -> None:
-    """A stage computed at a consumer's loop is computed only where that consumer reads
-    it: no other stage may read it, and it may not be a kernel result."""
-    if not isinstance(stage.attach, Level):
+    """Rewrite the working kernel for a primitive that adds a stage (already applied to
+    `state`), and start the new stage's recipe."""
+    ops = {op.stage.data: op for op in work.stages()}
+    name = primitive.stage.data
+    if isinstance(primitive, te_stages.CacheReadOp):
+        cache = primitive.cache.data
+        source = _tensor(work, name, ops)
+        readers = [ops[r.data] for r in primitive.readers.data]
+        rewrite.cache_read(work, source, cache, readers)
+        recipes[cache] = _fresh(state.stages[cache])
+    elif isinstance(primitive, te_stages.CacheWriteOp):
+        cache = primitive.cache.data
+        rewrite.cache_write(work, ops[name], cache)
+        recipes[cache] = _fresh(state.stages[cache])
+        recipes[name] = _fresh(state.stages[name], recipes[name].touched)
+    else:
+        factored = primitive.factored.data
+        axis = primitive.axis.data
+        stage = ops[name]
+        algebra, extents = recipes[name].algebra({})
+        reduce = {a.data: algebra.axes[a.data] for a in stage.reduce_axes.data}
+        model = state.stages[factored]
+        others = [(a.name, a.extent) for a in model.axes if a.kind == "reduce"]
+        rewrite.rfactor(work, stage, factored, (axis, extents[axis]), others, reduce, algebra.dims)
+        # the new stage keeps the bounds of splits that do not divide (ko * 4 + ki < K)
+        recipe = _fresh(model, touched=True)
+        order = [AffineExpr.dimension(0)] * algebra.next_dim
+        position = {loop: n for n, (loop, _) in enumerate(recipe.base)}
+        for loop, dim in algebra.dims.items():
+            order[dim] = AffineExpr.dimension(position[loop])
+        recipe.bounds = [
+            Bound(b.expr.replace_dims_and_symbols(order, []), b.limit) for b in algebra.bounds
+        ]
+        recipes[factored] = recipe
+        recipes[name] = _fresh(state.stages[name], recipes[name].touched)
+
+
+def _tensor(work: KernelOp, name: str, ops: dict[str, ComputeOp]) -> SSAValue:
+    if name in ops:
+        return ops[name].result
+    for index, arg in enumerate(work.args):
+        if tensor_name(arg, index) == name:
+            return arg
+    raise AssertionError(f"the schedule model knows '{name}' but the kernel does not")
+
+
+def _check_compute_at(state: ScheduleState, stage: StageModel, primitive: PrimitiveOp) -> None:
+    """A stage computed at a consumer's loop is computed for every reader there: each
+    other reader must itself be computed at a loop of that consumer at or inside that
+    level (its region joins the union), and be read only by that consumer."""
+    level = stage.attach
+    if not isinstance(level, Level):
         return
-    others = [c for c in state.consumers(stage.name) if c != stage.attach.stage]
-    if others:
+    consumer = state.stages[level.stage]
+    order = consumer.axis_names()
+    depth = order.index(level.axis)
+    for other in state.consumers(stage.name):
+        if other == level.stage:
+            continue
+        at = state.stages[other].attach
+        legal = ["root"]
+        if isinstance(at, Level) and at.stage == level.stage:
+            if order.index(at.axis) >= depth and state.consumers(other) == [at.stage]:
+                continue
+            legal += [f"{level.stage}.{a}" for a in order[: order.index(at.axis) + 1]]
         raise _error(
             primitive,
-            f"te-to-loop cannot compute '{stage.name}' at {stage.attach}: it is also read "
-            f"by {', '.join(others)} (computing it for several consumers is issue 5)",
-        )
-    if stage.is_output:
-        raise _error(
-            primitive,
-            f"te-to-loop cannot compute '{stage.name}' at {stage.attach}: it is a kernel "
-            "result, which must be computed whole",
+            f"cannot compute '{stage.name}' at {level}: it is also read by '{other}', "
+            f"which is not computed inside that loop; legal levels are {', '.join(legal)} "
+            f"(or compute_at '{other}' at a loop of '{level.stage}' inside {level})",
         )
 
 
-def _plan(stage: StageModel, algebra: _Algebra) -> StagePlan:
+def _plan(
+    stage: StageModel, algebra: _Algebra, extents: dict[str, int], unroll: dict[str, int]
+) -> StagePlan:
     position = {axis.name: n for n, axis in enumerate(stage.axes)}
     order = [AffineExpr.dimension(0)] * algebra.next_dim
     for name, dim in algebra.dims.items():
         order[dim] = AffineExpr.dimension(position[name])
     loops: list[PlanLoop] = []
     for axis in stage.axes:
-        loop = PlanLoop(axis.name, axis.extent, axis.kind == "reduce")
+        extent = extents[axis.name]
+        loop = PlanLoop(axis.name, extent, axis.kind == "reduce")
         if axis.annotation == "parallelized":
             loop.kind = LoopKind.PARALLEL
         elif axis.annotation == "vectorized":
-            loop.kind, loop.vector_width = LoopKind.VECTORIZED, axis.extent
+            loop.kind, loop.vector_width = LoopKind.VECTORIZED, extent
         elif axis.annotation == "unrolled":
-            loop.kind, loop.unroll_factor = LoopKind.UNROLLED, algebra.unroll.get(axis.name)
+            factor = unroll.get(axis.name)
+            loop.kind, loop.unroll_factor = (
+                LoopKind.UNROLLED,
+                min(factor, extent) if factor else None,
+            )
         loops.append(loop)
     axes = {a: e.replace_dims_and_symbols(order, []) for a, e in algebra.axes.items()}
     bounds = [Bound(b.expr.replace_dims_and_symbols(order, []), b.limit) for b in algebra.bounds]
     attach = (stage.attach.stage, stage.attach.axis) if isinstance(stage.attach, Level) else None
-    return StagePlan(stage.name, loops, axes, bounds, stage.attach == "inline", attach)
+    store = (stage.store.stage, stage.store.axis) if stage.store is not None else None
+    return StagePlan(
+        stage.name, loops, axes, bounds, stage.attach == "inline", attach, store, stage.scope
+    )
+
+
+def _warn(op: PrimitiveOp, message: str) -> None:
+    """A `ScheduleWarning` at the primitive's line (Python prints `file:line:` and the
+    line itself: the primitive's text)."""
+    loc = source_loc(op)
+    if loc is None:
+        warnings.warn(message, ScheduleWarning, stacklevel=4)
+        return
+    warnings.warn_explicit(message, ScheduleWarning, loc.file, loc.line)
 
 
 def _error(op: PrimitiveOp, message: str) -> DiagnosticError:

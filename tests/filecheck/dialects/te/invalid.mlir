@@ -725,7 +725,7 @@ te.kernel @k(%A: tensor<8x8xf32>, %B: tensor<8x8xf32>) -> tensor<8x8xf32> {
 }
 te.schedule @k {
   te.cache_read "A" "local" for ["P"] -> "A_local"
-  // expected-error @+1 {{cannot compute 'A_local' at 'C': 'C' does not read 'A_local'; consumers of 'A_local' are P}}
+  // expected-error @+1 {{cannot compute 'A_local' at 'C': 'C' does not read 'A_local'; legal levels are root, P.i, P.j}}
   te.compute_at "A_local" at "C" "i"
 }
 
@@ -745,7 +745,7 @@ te.kernel @k(%A: tensor<8x8xf32>, %B: tensor<8x8xf32>) -> tensor<8x8xf32> {
   te.return %C : tensor<8x8xf32>
 }
 te.schedule @k {
-  // expected-error @+1 {{stage 'C' has no axis 'q'; legal levels for 'P' are C.i, C.j, C.k}}
+  // expected-error @+1 {{stage 'C' has no axis 'q'; legal levels for 'P' are root, C.i, C.j, C.k}}
   te.compute_at "P" at "C" "q"
 }
 
@@ -911,7 +911,7 @@ te.kernel @k(%A: tensor<8x8xf32>, %B: tensor<8x8xf32>) -> tensor<8x8xf32> {
   te.return %C : tensor<8x8xf32>
 }
 te.schedule @k {
-  // expected-error @+1 {{a memory scope must not be empty (e.g. "local", "shared")}}
+  // expected-error @+1 {{unknown memory scope ''; legal scopes are global, local, packed, shared}}
   te.cache_read "A" "" for ["P"] -> "A_local"
 }
 

@@ -145,20 +145,18 @@ te.schedule @inlined {
 // -----
 
 /// compute_at: B's nest runs inside C's row loop, over the rows C reads there
-/// (i .. i + 2, clamped to B's 8 rows); B keeps a whole buffer.
+/// (i .. i + 2: 3 rows), into a buffer of those rows (bounds inference).
 // CHECK-LABEL: loop.func @at
-// CHECK:         %[[B:.*]] = loop.alloc "global" align 64 : memref<8x10xf32>
 // CHECK:         loop.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} parallel {
-// CHECK-NEXT:      %[[LO:.*]] = loop.max %[[I]], %{{.*}}
-// CHECK-NEXT:      %[[END:.*]] = arith.addi %[[I]], %{{.*}} : index
-// CHECK-NEXT:      %[[HI:.*]] = loop.min %[[END]], %{{.*}}
-// CHECK-NEXT:      loop.for %[[Y:.*]] = %[[LO]] to %[[HI]] step %{{.*}} {
+// CHECK-NEXT:      %[[B:.*]] = loop.alloc "global" align 64 : memref<3x10xf32>
+// CHECK-NEXT:      loop.for %[[Y:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:        loop.for %[[X:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:               loop.store %{{.*}}, %[[B]][%[[Y]], %[[X]]] : memref<8x10xf32>
+// CHECK-NEXT:          loop.load %{{.*}}[%[[Y]] + %[[I]], %[[X]]] : memref<8x10xf32>
+// CHECK:               loop.store %{{.*}}, %[[B]][%[[Y]], %[[X]]] : memref<3x10xf32>
 // CHECK:           loop.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK-NEXT:        loop.load %[[B]][%[[I]], %[[J]]] : memref<8x10xf32>
-// CHECK-NEXT:        loop.load %[[B]][%[[I]] + 2, %[[J]]] : memref<8x10xf32>
-// CHECK:         loop.free %[[B]]
+// CHECK-NEXT:        loop.load %[[B]][0, %[[J]]] : memref<3x10xf32>
+// CHECK-NEXT:        loop.load %[[B]][2, %[[J]]] : memref<3x10xf32>
+// CHECK:           loop.free %[[B]]
 te.kernel @at(%A: tensor<8x10xf32>) -> tensor<6x10xf32> {
   %B = te.compute "B" (%y: 8, %x: 10) {
     %a = te.read %A[%y, %x] : tensor<8x10xf32> -> f32
