@@ -48,6 +48,20 @@ class Diagnostic:
         return "\n".join(lines)
 
 
+class DiagnosticWarning(UserWarning):
+    """A warning about user input, carrying its located `Diagnostic` (severity "warning").
+
+    `warnings.warn(DiagnosticWarning(Diagnostic("has no effect", loc, "warning")))`; the pass
+    manager hands it to its `warn` callback, and dl-opt prints it with the source line.
+    """
+
+    def __init__(self, diagnostic: Diagnostic | str) -> None:
+        if isinstance(diagnostic, str):
+            diagnostic = Diagnostic(diagnostic, None, "warning")
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
 class DiagnosticError(Exception):
     """An error about user input; tools print it and exit 1, never with a traceback."""
 

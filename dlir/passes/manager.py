@@ -28,7 +28,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
-from dlir.ir.diagnostics import Diagnostic, DiagnosticError
+from dlir.ir.diagnostics import Diagnostic, DiagnosticError, DiagnosticWarning
 from dlir.passes import registry
 from dlir.passes.instrument import PassInstrumentation, PassStatistics, op_label
 from dlir.passes.pipeline import MODULE_ANCHOR, NestText, PassText, PipelineError, parse_pipeline
@@ -175,11 +175,11 @@ class PassManager:
         instruments: Sequence[PassInstrumentation] = (),
         verify_each: bool = True,
         keep_ir_before: bool = False,
-        warn: Callable[[str], None] | None = None,
+        warn: Callable[[Diagnostic], None] | None = None,
     ) -> None:
         self.steps, self.ctx, self.instruments = steps, ctx, list(instruments)
         self.verify_each, self.keep_ir_before = verify_each, keep_ir_before
-        self.warn: Callable[[str], None] = warn or _warn
+        self.warn: Callable[[Diagnostic], None] = warn or _warn
 
     @classmethod
     def parse(cls, spec: str, ctx: Context, **kwargs: Any) -> PassManager:
@@ -209,7 +209,7 @@ class PassManager:
     def _run_step(self, step: Step, module: ModuleOp) -> None:
         targets = self._targets(step, module)
         if not targets:
-            self.warn(f"pass '{step.name}' matched no {step.anchor}")
+            self.warn(Diagnostic(f"pass '{step.name}' matched no {step.anchor}", None, "warning"))
             return
         per_op = getattr(step.instance, "apply_to_op", None)
         for op in targets:
@@ -219,12 +219,15 @@ class PassManager:
             counts: dict[str, int] = {}
             token = _STATS.set(counts)
             try:
-                if op is module:
-                    step.instance.apply(self.ctx, module)
-                elif callable(per_op):
-                    per_op(self.ctx, op)
-                else:
-                    _apply_isolated(step.instance, self.ctx, op)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    if op is module:
+                        step.instance.apply(self.ctx, module)
+                    elif callable(per_op):
+                        per_op(self.ctx, op)
+                    else:
+                        _apply_isolated(step.instance, self.ctx, op)
+                self._forward(caught)
                 if self.verify_each:
                     # A pass may have replaced its op: then check the whole module.
                     _verify_after(step, op if op.parent is not None or op is module else module)
@@ -239,6 +242,17 @@ class PassManager:
                     for key, amount in counts.items():
                         inst.record(step, key, amount)
                 inst.run_after_pass(step, op)
+
+    def _forward(self, caught: list[warnings.WarningMessage]) -> None:
+        """A pass's user warnings go to `warn` (with their location when they carry a
+        `Diagnostic`); others (deprecations) are re-raised under the caller's filters."""
+        for w in caught:
+            if isinstance(w.message, DiagnosticWarning):
+                self.warn(w.message.diagnostic)
+            elif issubclass(w.category, UserWarning):
+                self.warn(Diagnostic(str(w.message), None, "warning"))
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
     def _failure(
         self, step: Step, op: Operation, err: Exception, ir_before: str | None
@@ -273,8 +287,8 @@ def _apply_isolated(instance: ModulePass, ctx: Context, op: Operation) -> None:
                 block.insert_op_before(moved, anchor)
 
 
-def _warn(message: str) -> None:
-    warnings.warn(message, PassWarning, stacklevel=4)
+def _warn(diagnostic: Diagnostic) -> None:
+    warnings.warn(diagnostic.render(), PassWarning, stacklevel=4)
 
 
 class _InvalidIR(DiagnosticError):

@@ -224,7 +224,7 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
 
         spec = reproducer_pipeline(chunk.lstrip("\n")) or ""
     if spec:
-        _run_passes(spec, module, ctx, args)
+        _run_passes(spec, module, ctx, args, chunk)
         verify(module)
     if args.verify_roundtrip:
         from dlir.ir.diagnostics import DiagnosticError
@@ -258,7 +258,7 @@ def _emit(module: ModuleOp, kind: str, output: str) -> str:
     return ""
 
 
-def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namespace) -> None:
+def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namespace, source: str) -> None:
     from pathlib import Path
 
     from dlir.ir.diagnostics import Diagnostic
@@ -283,8 +283,8 @@ def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namesp
     stats = PassStatistics() if args.pass_statistics else None
     instruments.extend(i for i in (timer, stats) if i is not None)
 
-    def warn(message: str) -> None:
-        print(f"warning: {message}", file=sys.stderr)
+    def warn(diagnostic: Diagnostic) -> None:
+        print(diagnostic.render(source), file=sys.stderr)
 
     manager = PassManager.parse(
         spec,

@@ -26,6 +26,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
 from dlir.dialects.te.kernel import ComputeOp, KernelOp, ReturnOp
+from dlir.ir.diagnostics import DiagnosticWarning
 
 AxisKind = Literal["spatial", "reduce"]
 Annotation = Literal["unrolled", "vectorized", "parallelized", "tensorized"]
@@ -35,7 +36,7 @@ class ScheduleError(VerifyException):
     """A schedule primitive that does not apply to the schedule built so far."""
 
 
-class ScheduleWarning(UserWarning):
+class ScheduleWarning(DiagnosticWarning):
     """A schedule primitive that applies but has no effect (split by 1, unroll of one
     iteration...): the schedule is valid, but probably not what its author meant."""
 

@@ -190,9 +190,9 @@ def test_named_pipeline_and_function_anchor() -> None:
 
 
 def test_pass_matching_nothing_warns() -> None:
-    messages: list[str] = []
+    messages: list[Diagnostic] = []
     PassManager.parse("graph-dce", make_context(), warn=messages.append).run(module())
-    assert messages == ["pass 'graph-dce' matched no graph.func"]
+    assert [m.render() for m in messages] == ["warning: pass 'graph-dce' matched no graph.func"]
 
 
 def test_instrument_hooks_and_statistics() -> None:

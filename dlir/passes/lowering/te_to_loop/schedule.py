@@ -331,13 +331,8 @@ def _plan(
 
 
 def _warn(op: PrimitiveOp, message: str) -> None:
-    """A `ScheduleWarning` at the primitive's line (Python prints `file:line:` and the
-    line itself: the primitive's text)."""
-    loc = source_loc(op)
-    if loc is None:
-        warnings.warn(message, ScheduleWarning, stacklevel=4)
-        return
-    warnings.warn_explicit(message, ScheduleWarning, loc.file, loc.line)
+    """A `ScheduleWarning` located at the primitive (dl-opt prints its line and a caret)."""
+    warnings.warn(ScheduleWarning(Diagnostic(message, source_loc(op), "warning")), stacklevel=4)
 
 
 def _error(op: PrimitiveOp, message: str) -> DiagnosticError:

@@ -13,7 +13,10 @@ from dlir.parser import parse_module
 from dlir.passes.lowering.te_to_loop import differential
 
 # odd sizes make some directives no-ops (vectorize a 1-wide axis): warnings, not errors
-pytestmark = pytest.mark.filterwarnings("ignore::dlir.dialects.te.model.ScheduleWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::dlir.dialects.te.model.ScheduleWarning"),
+    pytest.mark.filterwarnings("ignore::dlir.passes.manager.PassWarning"),  # the same, via passes
+]
 
 
 def check(text: str, rtol: float = 1e-5) -> ModuleOp:
