@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from xdsl.passes import ModulePass
 
 from dlir.passes.graph import GRAPH_PASSES
+from dlir.passes.loop import LOOP_PASSES
 from dlir.passes.lowering import LOWERING_PASSES
 
 MODULE_ANCHOR = "builtin.module"
@@ -39,6 +40,7 @@ PASSES: dict[str, str] = {
     "dce": "xdsl.transforms.dead_code_elimination:DeadCodeElimination",
     **GRAPH_PASSES,
     **LOWERING_PASSES,
+    **LOOP_PASSES,
 }
 
 # Descriptions for reused xDSL passes whose classes carry no docstring.
@@ -55,7 +57,8 @@ PIPELINES: dict[str, tuple[str, str]] = {
     ),
     "generic-cleanup": ("canonicalize,cse,dce", "xDSL's canonicalize, CSE and DCE on the module"),
     "compile-cpu": (
-        "graph-to-te,te-to-loop,graph-to-loop,loop-to-llvm",
+        "graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,loop-unroll,loop-vectorize,"
+        "graph-to-loop,loop-to-llvm",
         "graph functions to native code for the host CPU: kernels, host functions, llvm",
     ),
 }

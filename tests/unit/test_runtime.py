@@ -334,7 +334,10 @@ def test_load_runs_a_module_lowered_beforehand():
 
 
 def test_compile_cpu_is_the_default_pipeline():
-    assert PIPELINES["compile-cpu"][0] == "graph-to-te,te-to-loop,graph-to-loop,loop-to-llvm"
+    assert PIPELINES["compile-cpu"][0] == (
+        "graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,loop-unroll,loop-vectorize,"
+        "graph-to-loop,loop-to-llvm"
+    )
 
 
 @pytest.mark.parametrize(("example", "entry"), [("mlp.mlir", "mlp"), ("cnn.mlir", "cnn")])

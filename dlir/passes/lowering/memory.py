@@ -10,10 +10,20 @@ Addresses are always GEPs on the element type (never ptrtoint arithmetic), so LL
 its alias and vectorisation facts. Every load and store has alignment = element size,
 vector ones too: a vload at an arbitrary element offset is not vector-aligned.
 
-Allocations of every scope are heap allocations through `aligned_alloc(align, size)` (size
-rounded up to a multiple of the alignment, as C11 requires; default alignment 64) and
-`free`; no allocation becomes `llvm.alloca`, because a `loop.alloc` inside a loop body
-would grow the stack on every iteration.
+Allocations of at most `STACK_LIMIT` bytes (any scope; typically the `"local"` tiles of a
+register-blocked kernel) become one `llvm.alloca` in the entry block of the function that
+holds them, wherever the `loop.alloc` sits, so the stack never grows in a loop and LLVM's
+SROA/mem2reg can keep a fully unrolled tile in registers; their `loop.free` disappears.
+A function keeps at most `STACK_BUDGET` bytes of them (thread stacks are small); the
+allocations after that go to the heap.
+Parallel loops are outlined before this runs, so an allocation inside a parallel loop lands
+in the entry block of the outlined function: each thread gets its own copy.
+
+    %acc = loop.alloc "local" : memref<6x16xf32>            (inside loops)
+      -> %acc = llvm.alloca %c384 x f32 {alignment = 64}     (at the top of the function)
+
+Larger allocations are heap allocations through `aligned_alloc(align, size)` (size rounded
+up to a multiple of the alignment, as C11 requires; default alignment 64) and `free`.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from collections.abc import Sequence
 
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, i64
-from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
@@ -37,9 +47,13 @@ from xdsl.utils.hints import isa
 
 from dlir.dialects.loop import AllocOp, FreeOp, LoadOp, StoreOp, VLoadOp, VStoreOp
 from dlir.dialects.loop.memory import AccessOp
-from dlir.passes.lowering.types import byte_size, integer_binary, select
+from dlir.passes.lowering.types import byte_size, integer_binary, llvm_type, select
 
 DEFAULT_ALIGNMENT = 64
+STACK_LIMIT = 16 * 1024
+"""The largest `loop.alloc` (in bytes) that is put on the stack rather than the heap."""
+STACK_BUDGET = 64 * 1024
+"""The most bytes of `loop.alloc`s one function puts on the stack."""
 
 
 def _constant(value: int, ops: list[Operation]) -> SSAValue:
@@ -181,23 +195,67 @@ def _module_of(op: Operation) -> ModuleOp:
     return parent
 
 
+def _allocation_bytes(op: AllocOp) -> int:
+    memref = op.memref.type
+    shape = memref.get_shape()
+    if any(dim < 0 for dim in shape):
+        raise DiagnosticException(f"cannot allocate {memref}: dynamic shapes are not supported")
+    size = byte_size(memref.element_type)
+    for dim in shape:
+        size *= dim
+    return size
+
+
+def _stack_bytes(entry: Block) -> int:
+    """Bytes already allocated by constant-size `llvm.alloca`s at the top of `entry`."""
+    total = 0
+    for op in entry.ops:
+        if isinstance(op, llvm.AllocaOp) and isinstance(op.size.owner, llvm.ConstantOp):
+            count = op.size.owner.value
+            if isinstance(count, IntegerAttr):
+                pointer = isinstance(op.elem_type, llvm.LLVMPointerType)
+                total += count.value.data * (8 if pointer else byte_size(op.elem_type))
+    return total
+
+
+def _entry_block(op: Operation) -> Block | None:
+    """The first block of the function (any `*.func`) that holds `op`, if any."""
+    parent = op.parent_op()
+    while parent is not None:
+        if parent.name in ("loop.func", "func.func", "llvm.func"):
+            region = parent.regions[0]
+            return region.blocks.first
+        parent = parent.parent_op()
+    return None
+
+
 class AllocToLLVM(RewritePattern):
-    # %m = loop.alloc "local" align 64 : memref<32x32xf32, "local">
-    #   -> %m = llvm.call @aligned_alloc(64, 4096) : (i64, i64) -> !llvm.ptr
+    # %m = loop.alloc "local" align 64 : memref<6x16xf32>       (<= STACK_LIMIT bytes)
+    #   -> %m = llvm.alloca %c96 x f32 {alignment = 64}          (in the function's entry block)
+    # %m = loop.alloc "global" align 64 : memref<512x512xf32>
+    #   -> %m = llvm.call @aligned_alloc(64, 1048576) : (i64, i64) -> !llvm.ptr
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: AllocOp, rewriter: PatternRewriter, /) -> None:
         memref = op.memref.type
-        shape = memref.get_shape()
-        if any(dim < 0 for dim in shape):
-            raise DiagnosticException(f"cannot allocate {memref}: dynamic shapes are not supported")
         align = op.alignment.value.data if op.alignment is not None else DEFAULT_ALIGNMENT
-        size = byte_size(memref.element_type)
-        for dim in shape:
-            size *= dim
+        size = _allocation_bytes(op)
+        ops: list[Operation] = []
+        entry = _entry_block(op)
+        if size <= STACK_LIMIT and entry is not None and _stack_bytes(entry) + size <= STACK_BUDGET:
+            count = max(1, size // byte_size(memref.element_type))
+            element = llvm_type(memref.element_type)
+            alloca = llvm.AllocaOp(_constant(count, ops), element, alignment=align)
+            # llvmlite types an alloca as a typed pointer (`float*`) and then refuses to
+            # store a vector through it; the round trip through i64 gives an opaque `ptr`,
+            # and InstCombine folds it away before SROA promotes the tile to registers.
+            address = llvm.PtrToIntOp(alloca.res, i64)
+            opaque = llvm.IntToPtrOp(address.results[0])
+            rewriter.insert([*ops, alloca, address, opaque], InsertPoint.at_start(entry))
+            rewriter.replace(op, [], [opaque.results[0]])
+            return
         size = max(align, (size + align - 1) // align * align)
         ptr = llvm.LLVMPointerType()
         declare(_module_of(op), "aligned_alloc", [i64, i64], ptr, rewriter)
-        ops: list[Operation] = []
         args = [_constant(align, ops), _constant(size, ops)]
         call = llvm.CallOp("aligned_alloc", *args, return_type=ptr)
         rewriter.replace(op, [*ops, call], [call.returned])
@@ -205,7 +263,23 @@ class AllocToLLVM(RewritePattern):
 
 class FreeToLLVM(RewritePattern):
     # loop.free %m : memref<32x32xf32, "local"> -> llvm.call @free(%m) : (!llvm.ptr) -> ()
+    # loop.free %m  (of an llvm.alloca)         -> (nothing: the stack frame owns it)
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: FreeOp, rewriter: PatternRewriter, /) -> None:
+        owner = op.memref.owner
+        if isinstance(owner, AllocOp):
+            return  # wait until AllocToLLVM has chosen the stack or the heap
+        if _stack_address(op.memref):
+            rewriter.erase(op)
+            return
         declare(_module_of(op), "free", [llvm.LLVMPointerType()], llvm.LLVMVoidType(), rewriter)
         rewriter.replace(op, llvm.CallOp("free", op.memref))
+
+
+def _stack_address(value: SSAValue) -> bool:
+    """Whether `value` is AllocToLLVM's `inttoptr(ptrtoint(alloca))`."""
+    cast = value.owner
+    if not isinstance(cast, llvm.IntToPtrOp):
+        return False
+    address = cast.input.owner
+    return isinstance(address, llvm.PtrToIntOp) and isinstance(address.input.owner, llvm.AllocaOp)

@@ -8,7 +8,9 @@
 // CHECK-LABEL: llvm.func @host
 // CHECK-SAME:    (%[[X:.*]]: !llvm.ptr, %[[Y:.*]]: !llvm.ptr {llvm.noalias})
 // CHECK-SAME:    dlir.num_outputs = 1 : i64
-// CHECK:         %[[WS:.*]] = llvm.call @aligned_alloc
+// CHECK:         %[[A:.*]] = llvm.alloca
+// CHECK-NEXT:    %[[I:.*]] = llvm.ptrtoint %[[A]] : !llvm.ptr to i64
+// CHECK-NEXT:    %[[WS:.*]] = llvm.inttoptr %[[I]] : i64 to !llvm.ptr
 // CHECK-NEXT:    %[[W:.*]] = llvm.mlir.addressof @__constant_0 : !llvm.ptr
 // CHECK-NEXT:    %[[V:.*]] = llvm.mlir.addressof @__constant_0 : !llvm.ptr
 // CHECK-NEXT:    %[[OFF:.*]] = llvm.mlir.constant(64) : i64
@@ -16,7 +18,7 @@
 // CHECK-NEXT:    llvm.call @k(%[[X]], %[[W]], %[[T]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT:    llvm.call @k(%[[T]], %[[V]], %[[Y]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT:    llvm.call @sink(%[[W]]) : (!llvm.ptr) -> ()
-// CHECK-NEXT:    llvm.call @free(%[[WS]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT:    llvm.return
 
 /// In LLVM IR the global holds the raw bytes, aligned to 64 (kept: it escapes to @sink).
 // IR: @__constant_0 = internal {{(unnamed_addr )?}}constant [16 x i8] c"\00\00\80?\00\00\00@\00\00@@\00\00\80@", align 64

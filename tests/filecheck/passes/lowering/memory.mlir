@@ -58,15 +58,16 @@ loop.func @floordiv(%a: memref<16xf32>, %i: index, %y: memref<16xf32>) attribute
 
 // -----
 
-/// Allocations (any scope) call aligned_alloc with the size rounded up to the alignment
-/// (64 by default) and free; both are declared once at module level.
+/// Allocations larger than 16 KiB (any scope) call aligned_alloc with the size rounded up
+/// to the alignment (64 by default) and free; both are declared once at module level.
+/// (Smaller ones are stack allocations: see passes/loop/stack-alloc.mlir.)
 // CHECK-LABEL: llvm.func @alloc
 // CHECK:         %[[AL:.*]] = llvm.mlir.constant(32) : i64
-// CHECK-NEXT:    %[[SZ:.*]] = llvm.mlir.constant(96) : i64
+// CHECK-NEXT:    %[[SZ:.*]] = llvm.mlir.constant(24000) : i64
 // CHECK-NEXT:    %[[M:.*]] = llvm.call @aligned_alloc(%[[AL]], %[[SZ]]) : (i64, i64) -> !llvm.ptr
 // CHECK:         llvm.getelementptr inbounds %[[M]][%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK:         %[[AL2:.*]] = llvm.mlir.constant(64) : i64
-// CHECK-NEXT:    %[[SZ2:.*]] = llvm.mlir.constant(64) : i64
+// CHECK-NEXT:    %[[SZ2:.*]] = llvm.mlir.constant(16448) : i64
 // CHECK-NEXT:    %[[N:.*]] = llvm.call @aligned_alloc(%[[AL2]], %[[SZ2]]) : (i64, i64) -> !llvm.ptr
 // CHECK:         llvm.call @free(%[[N]]) : (!llvm.ptr) -> ()
 // CHECK-NEXT:    llvm.call @free(%[[M]]) : (!llvm.ptr) -> ()
@@ -76,11 +77,11 @@ loop.func @floordiv(%a: memref<16xf32>, %i: index, %y: memref<16xf32>) attribute
 // CHECK-NOT:   llvm.func @aligned_alloc
 loop.func @alloc(%y: memref<4xf32>) attributes {num_outputs = 1 : i64} {
   %c0 = arith.constant 0 : index
-  %m = loop.alloc "local" align 32 : memref<3x7xf32, "local">
-  %v = loop.load %m[%c0, %c0] : memref<3x7xf32, "local">
-  %n = loop.alloc "global" : memref<2xi8>
+  %m = loop.alloc "local" align 32 : memref<3x2000xf32, "local">
+  %v = loop.load %m[%c0, %c0] : memref<3x2000xf32, "local">
+  %n = loop.alloc "global" : memref<16385xi8>
   loop.store %v, %y[%c0] : memref<4xf32>
-  loop.free %n : memref<2xi8>
-  loop.free %m : memref<3x7xf32, "local">
+  loop.free %n : memref<16385xi8>
+  loop.free %m : memref<3x2000xf32, "local">
   loop.return
 }

@@ -75,9 +75,8 @@ loop.func @scale(%x: memref<1003xf32>, %s: f32, %y: memref<1003xf32>) attributes
 // CHECK-NEXT:    llvm.add %[[R]]
 // CHECK-NOT:     llvm.call @dlir_parallel_for
 // CHECK-LABEL: llvm.func @nest__parallel0
-// CHECK:         llvm.call @aligned_alloc
+// CHECK:         llvm.alloca
 // CHECK:         llvm.br ^{{.*}}(%{{.*}} : i64) {dlir.loop_kind = "parallel"}
-// CHECK:         llvm.call @free
 // CHECK:         llvm.br ^{{.*}}(%{{.*}} : i64) {dlir.loop_kind = "serial"}
 // CHECK-NOT:     llvm.call @dlir_parallel_for
 // CHECK-LABEL: llvm.func @nest__parallel0_task

@@ -44,9 +44,8 @@ func.func private @ext(%x: f32) -> f32
 // EXAMPLES:         fadd <8 x float>
 // EXAMPLES-LABEL: define void @matmul(ptr %0, ptr %1, ptr noalias %2)
 // EXAMPLES:         call ptr @aligned_alloc(i64 64, i64 65536)
-// EXAMPLES:         call ptr @aligned_alloc(i64 64, i64 4096)
-// EXAMPLES:         fmul float
 // EXAMPLES:         call void @free(ptr
+// EXAMPLES:         fmul float
 // EXAMPLES:         ret void
 // EXAMPLES:       declare ptr @aligned_alloc(i64, i64)
 // EXAMPLES:       declare void @free(ptr)

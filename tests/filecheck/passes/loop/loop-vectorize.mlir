@@ -1,0 +1,142 @@
+// RUN: dl-opt %s -p loop-vectorize --split-input-file | filecheck %s
+
+/// A contiguous load, an invariant scalar (broadcast) and a contiguous store; 100 is not a
+/// multiple of 8, so a scalar tail loop runs the last 4 iterations.
+// CHECK-LABEL: loop.func @scale
+// CHECK:         %[[END:.*]] = arith.constant 96 : index
+// CHECK-NEXT:    %[[STEP:.*]] = arith.constant 8 : index
+// CHECK-NEXT:    loop.for %[[J:.*]] = %{{.*}} to %[[END]] step %[[STEP]] {
+// CHECK-NEXT:      %[[X:.*]] = loop.vload %{{.*}}[%[[J]]] : memref<100xf32>, vector<8xf32>
+// CHECK-NEXT:      %[[S:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK-NEXT:      %[[Y:.*]] = arith.mulf %[[X]], %[[S]] : vector<8xf32>
+// CHECK-NEXT:      loop.vstore %[[Y]], %{{.*}}[%[[J]]] : memref<100xf32>, vector<8xf32>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    loop.for %{{.*}} = %[[END]] to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      loop.load
+// CHECK-NEXT:      arith.mulf %{{.*}} : f32
+// CHECK-NEXT:      loop.store
+loop.func @scale(%a: memref<100xf32>, %s: f32, %b: memref<100xf32>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c100 = arith.constant 100 : index
+  loop.for %j = %c0 to %c100 step %c1 vectorized<8> {
+    %x = loop.load %a[%j] : memref<100xf32>
+    %y = arith.mulf %x, %s : f32
+    loop.store %y, %b[%j] : memref<100xf32>
+  }
+  loop.return
+}
+
+// -----
+
+/// A reduction into acc[i]: eight partial sums on the stack, folded lane by lane after
+/// the loop (this reassociates the sum); 64 is a multiple of 8, so there is no tail.
+// CHECK-LABEL: loop.func @row_sum
+// CHECK:         %[[P:.*]] = loop.alloc "local" : memref<8xf32>
+// CHECK-NEXT:    %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:    %[[INIT:.*]] = vector.broadcast %[[ZERO]] : f32 to vector<8xf32>
+// CHECK-NEXT:    loop.vstore %[[INIT]], %[[P]][0] : memref<8xf32>, vector<8xf32>
+// CHECK-NEXT:    loop.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      %[[X:.*]] = loop.vload %{{.*}}[%{{.*}}, %[[J]]] : memref<4x64xf32>, vector<8xf32>
+// CHECK-NEXT:      %[[OLD:.*]] = loop.vload %[[P]][0] : memref<8xf32>, vector<8xf32>
+// CHECK-NEXT:      %[[NEW:.*]] = arith.addf %[[OLD]], %[[X]] : vector<8xf32>
+// CHECK-NEXT:      loop.vstore %[[NEW]], %[[P]][0] : memref<8xf32>, vector<8xf32>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    %[[ACC:.*]] = loop.load %{{.*}}[%{{.*}}] : memref<4xf32>
+// CHECK-COUNT-8: arith.addf %{{.*}} : f32
+// CHECK:         loop.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<4xf32>
+// CHECK-NEXT:    loop.free %[[P]] : memref<8xf32>
+// CHECK-NOT:     loop.for
+loop.func @row_sum(%a: memref<4x64xf32>, %acc: memref<4xf32>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  loop.for %i = %c0 to %c4 step %c1 {
+    loop.for %j = %c0 to %c64 step %c1 vectorized<8> {
+      %x = loop.load %a[%i, %j] : memref<4x64xf32>
+      %o = loop.load %acc[%i] : memref<4xf32>
+      %n = arith.addf %o, %x : f32
+      loop.store %n, %acc[%i] : memref<4xf32>
+    }
+  }
+  loop.return
+}
+
+// -----
+
+/// A multiply feeding an add becomes one vector.fma; a 16-wide row is one wide vector,
+/// straight-line code (LLVM splits it into two registers).
+// CHECK-LABEL: loop.func @axpy16
+// CHECK-NOT:     loop.for
+// CHECK:         %[[X:.*]] = loop.vload %{{.*}}[0] : memref<16xf32>, vector<16xf32>
+// CHECK:         %[[Y:.*]] = loop.vload %{{.*}}[0] : memref<16xf32>, vector<16xf32>
+// CHECK-NEXT:    %[[S:.*]] = vector.broadcast %{{.*}} : f32 to vector<16xf32>
+// CHECK-NEXT:    %[[R:.*]] = vector.fma %[[S]], %[[X]], %[[Y]] : vector<16xf32>
+// CHECK-NEXT:    loop.vstore %[[R]], %{{.*}}[0] : memref<16xf32>, vector<16xf32>
+// CHECK-NOT:     loop.for
+loop.func @axpy16(%x: memref<16xf32>, %s: f32, %y: memref<16xf32>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  loop.for %j = %c0 to %c16 step %c1 vectorized<8> {
+    %a = loop.load %x[%j] : memref<16xf32>
+    %p = arith.mulf %s, %a : f32
+    %b = loop.load %y[%j] : memref<16xf32>
+    %r = arith.addf %p, %b : f32
+    loop.store %r, %y[%j] : memref<16xf32>
+  }
+  loop.return
+}
+
+// -----
+
+/// Dynamic bounds (the end of a partial tile): the vector part ends at
+/// lb + (max(ub - lb, 0) floordiv 8) * 8, the tail runs the rest.
+// CHECK-LABEL: loop.func @partial_tile
+// CHECK:         %[[UB:.*]] = loop.min
+// CHECK-NEXT:    %[[SPAN:.*]] = arith.subi %[[UB]], %[[LB:.*]] : index
+// CHECK:         %[[CLAMPED:.*]] = loop.max %[[SPAN]], %{{.*}}
+// CHECK:         %[[WHOLE:.*]] = arith.divui %[[CLAMPED]], %{{.*}} : index
+// CHECK-NEXT:    %[[SCALED:.*]] = arith.muli %[[WHOLE]], %{{.*}} : index
+// CHECK-NEXT:    %[[END:.*]] = arith.addi %[[LB]], %[[SCALED]] : index
+// CHECK:         loop.for %{{.*}} = %[[LB]] to %[[END]] step %{{.*}} {
+// CHECK:           loop.vload
+// CHECK:         loop.for %{{.*}} = %[[END]] to %[[UB]] step %{{.*}} {
+// CHECK-NEXT:      loop.load
+loop.func @partial_tile(%a: memref<100xf32>, %n: index, %b: memref<100xf32>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c100 = arith.constant 100 : index
+  %ub = loop.min %n, %c100
+  loop.for %j = %c0 to %ub step %c1 vectorized<8> {
+    %x = loop.load %a[%j] : memref<100xf32>
+    %y = math.exp %x : f32
+    loop.store %y, %b[%j] : memref<100xf32>
+  }
+  loop.return
+}
+
+// -----
+
+/// Loops that stay scalar keep their kind: a strided access (the induction variable in
+/// an outer dimension) and a use of the induction variable as a value.
+// CHECK-LABEL: loop.func @not_vectorized
+// CHECK:         loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} vectorized<8> {
+// CHECK-NEXT:      loop.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<8x8xf32>
+// CHECK:         loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} vectorized<8> {
+// CHECK-NEXT:      arith.index_cast
+loop.func @not_vectorized(%a: memref<8x8xf32>, %b: memref<8xf32>, %c: memref<8xi64>) attributes {num_outputs = 2 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  loop.for %j = %c0 to %c8 step %c1 vectorized<8> {
+    %x = loop.load %a[%j, %c0] : memref<8x8xf32>
+    loop.store %x, %b[%j] : memref<8xf32>
+  }
+  loop.for %k = %c0 to %c8 step %c1 vectorized<8> {
+    %v = arith.index_cast %k : index to i64
+    loop.store %v, %c[%k] : memref<8xi64>
+  }
+  loop.return
+}
