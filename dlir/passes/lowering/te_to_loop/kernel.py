@@ -19,7 +19,7 @@ cache_read, cache_write and rfactor are te.compute ops of the rewritten kernel
 from __future__ import annotations
 
 from xdsl.builder import Builder
-from xdsl.dialects import arith
+from xdsl.dialects import arith, math
 from xdsl.dialects.builtin import AnyFloatConstr, MemRefType, TensorType
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr
@@ -277,6 +277,15 @@ def combine(builder: Builder, combiner: str, acc: SSAValue, value: SSAValue) -> 
     max on f32 -> %keep = (acc > value) | isnan(acc) ; select %keep, %acc, %value
     """
     is_float = AnyFloatConstr.verifies(acc.type)
+    product = value.owner
+    if combiner == "add" and isinstance(product, arith.MulfOp) and not value.uses:
+        # acc + a * b -> fma(a, b, acc): one rounding, and the FMA units (a contraction's
+        # accumulation is where they matter; the interpreter's separate rounding differs
+        # by at most an ulp per step)
+        lhs, rhs = product.lhs, product.rhs
+        product.detach()
+        product.erase()
+        return builder.insert(math.FmaOp(lhs, rhs, acc)).result
     if combiner in ("add", "mul"):
         if is_float:
             op = arith.AddfOp(acc, value) if combiner == "add" else arith.MulfOp(acc, value)
