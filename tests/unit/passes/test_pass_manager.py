@@ -17,6 +17,7 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
 from dlir.ir.context import make_context
+from dlir.ir.diagnostics import Diagnostic
 from dlir.parser import parse_module, print_module
 from dlir.passes import (
     PassFailure,

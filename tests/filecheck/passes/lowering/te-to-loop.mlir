@@ -75,7 +75,9 @@ te.kernel @rowmax(%X: tensor<3x10xf32>) -> tensor<3xf32> {
 // CHECK-NEXT:        %[[A:.*]] = loop.load %{{.*}}[%[[I]], %[[K]]] : memref<5x3xf32>
 // CHECK-NEXT:        loop.for %[[J:.*]] = {{.*}} {
 // CHECK-NEXT:          %[[B:.*]] = loop.load %{{.*}}[%[[K]], %[[J]]] : memref<3x7xf32>
-// CHECK-NEXT:          arith.mulf %[[A]], %[[B]] : f32
+// CHECK-NEXT:          %[[ACC:.*]] = loop.load %{{.*}}[%[[I]], %[[J]]] : memref<5x7xf32>
+// CHECK-NEXT:          %[[SUM:.*]] = math.fma %[[A]], %[[B]], %[[ACC]] : f32
+// CHECK-NEXT:          loop.store %[[SUM]], %{{.*}}[%[[I]], %[[J]]] : memref<5x7xf32>
 te.kernel @matmul(%A: tensor<5x3xf32>, %B: tensor<3x7xf32>) -> tensor<5x7xf32> {
   %C = te.compute "C" (%i: 5, %j: 7) reduce (%k: 3) combiner add init 0.000000e+00 : f32 {
     %a = te.read %A[%i, %k] : tensor<5x3xf32> -> f32
