@@ -3,7 +3,7 @@
 // pooling, flatten, and a dense layer to 10 classes.
 //
 //   dl-opt examples/cnn.mlir --verify-roundtrip
-//   dl-opt examples/cnn.mlir -p compile-cpu --run --check     # native code vs the interpreter
+//   dl-opt examples/cnn.mlir -p compile-cpu --run --check --run-range 0.1,1   # native vs interpreter (positive variances)
 graph.func @cnn(%x: tensor<8x3x32x32xf32>,
                 %w1: tensor<16x3x3x3xf32>, %b1: tensor<16xf32>,
                 %g1: tensor<16xf32>, %beta1: tensor<16xf32>, %m1: tensor<16xf32>, %v1: tensor<16xf32>,

@@ -59,6 +59,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
     run.add_argument("--run-entry", metavar="NAME", help="function to run (default: @main, else the first function with a body)")
     run.add_argument("--run-input", metavar="FILE", action="append", default=[], help="inputs from .npy (one argument) or .npz (all its arrays); repeatable")
     run.add_argument("--seed", type=int, default=0, help="seed of the random inputs used when no --run-input is given")
+    run.add_argument("--run-range", type=_float_range, default=None, metavar="LOW,HIGH", help="draw random float inputs uniformly from [LOW, HIGH) instead of a standard normal")
     run.add_argument("--run-out", metavar="FILE.npz", help="save the results to an .npz file")
     run.add_argument("--check", action="store_true", help="with --run on native code: compare with the interpreter on the input module and report the max error")
     run.add_argument("--check-tolerance", type=float, default=1e-5, metavar="REL", help="largest max relative error --check accepts (default 1e-5)")
@@ -167,6 +168,18 @@ def _chunks(text: str, split: bool) -> list[str]:
         start = marker.end()
     chunks.append("\n" * line + text[start:])
     return chunks
+
+
+def _float_range(text: str) -> tuple[float, float]:
+    """`--run-range 0.1,1` -> (0.1, 1.0)."""
+    low, _, high = text.partition(",")
+    try:
+        bounds = float(low), float(high)
+    except ValueError:
+        bounds = (1.0, 0.0)
+    if bounds[0] >= bounds[1]:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH with LOW < HIGH (e.g. 0.1,1), got '{text}'")
+    return bounds
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -13,7 +13,8 @@ relative error (max |native - reference| / max |reference|); more than `--check-
 
 Inputs come from `.npy` files (one argument each) and `.npz` files (their arrays in stored
 order), in the order given, or are drawn at random from `--seed` when none are given:
-standard normal for floats, integers in [-8, 8), booleans. Each result is summarised on
+standard normal for floats (uniform in `--run-range LOW,HIGH` if given), integers in
+[-8, 8), booleans. Each result is summarised on
 stdout; `--run-out FILE.npz` saves them as `result0`, `result1`, ...
 """
 
@@ -58,7 +59,7 @@ def run(module: ModuleOp, source: ModuleOp, ctx: Context, args: argparse.Namespa
     """
     name = entry_name(IRModule(source), args.run_entry)
     inputs_spec, results_spec = operands_of(IRModule(source)[name])
-    inputs = load_inputs(args.run_input) if args.run_input else random_inputs(inputs_spec, args.seed)
+    inputs = load_inputs(args.run_input) if args.run_input else random_inputs(inputs_spec, args.seed, args.run_range)
     variant = IRModule(module).variant(name) if name in IRModule(module) else None
     native = variant in NATIVE
     if variant is None:
@@ -69,6 +70,8 @@ def run(module: ModuleOp, source: ModuleOp, ctx: Context, args: argparse.Namespa
         np.savez(args.run_out, **named)
     how = "native code" if native else "interpreter"
     origin = "files" if args.run_input else f"random, seed {args.seed}"
+    if args.run_range is not None and not args.run_input:
+        origin += f", floats in [{args.run_range[0]:g}, {args.run_range[1]:g})"
     lines = [f"@{name}: {len(inputs)} inputs ({origin}), {how}"]
     lines.extend(summarize(i, r, s.label) for i, (r, s) in enumerate(zip(outputs, results_spec, strict=True)))
     if args.check:
@@ -218,7 +221,9 @@ def load_inputs(paths: list[str]) -> list[Array]:
     return arrays
 
 
-def random_inputs(specs: Sequence[Operand], seed: int) -> list[Array]:
+def random_inputs(
+    specs: Sequence[Operand], seed: int, float_range: tuple[float, float] | None = None
+) -> list[Array]:
     rng = np.random.default_rng(seed)
     arrays: list[Array] = []
     for spec in specs:
@@ -226,6 +231,8 @@ def random_inputs(specs: Sequence[Operand], seed: int) -> list[Array]:
             arrays.append(rng.integers(0, 2, spec.shape).astype(np.bool_))
         elif np.issubdtype(spec.dtype, np.integer):
             arrays.append(rng.integers(-8, 8, spec.shape).astype(spec.dtype))
+        elif float_range is not None:
+            arrays.append(rng.uniform(*float_range, spec.shape).astype(spec.dtype))
         else:
             arrays.append(rng.standard_normal(spec.shape).astype(spec.dtype))
     return arrays

@@ -88,3 +88,16 @@ def test_compare_reports_absolute_relative_and_nan_mismatches() -> None:
     assert lines[0] == "  result #0: max abs error 0.5, max rel error inf, 1 NaN mismatches"
     assert lines[1] == "  result #1: max abs error 0.5, max rel error 0.2"
     assert worst == float("inf")
+
+
+def test_run_range_draws_uniform_floats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "scale.mlir"
+    src.write_text(SCALE)
+    out = tmp_path / "out.npz"
+    assert main([str(src), "--run", "--run-range", "2,3", "--run-out", str(out)]) == 0
+    assert "floats in [2, 3)" in capsys.readouterr().out
+    product = np.load(out)["result0"]
+    assert ((product >= 4) & (product < 9)).all()
+    with pytest.raises(SystemExit):  # a usage error, as argparse reports them
+        main([str(src), "--run", "--run-range", "3,2"])
+    assert "expected LOW,HIGH with LOW < HIGH" in capsys.readouterr().err
