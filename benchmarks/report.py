@@ -27,8 +27,11 @@ HOW_TO_READ = (
     " median and min are per-call wall times;"
     " rate is GFLOP/s or compulsory GB/s as in `/work/shared/ANCHORS.md`; compile s is the"
     " kernel's build time (dlir: `dlir.compile` of the graph text, parse included). dlir is"
-    " `dlir.compile`'s default pipeline (`compile-cpu`, no hand schedule) and allocates its"
-    " output on each call; the numpy baselines write into preallocated buffers. Every process"
+    " `dlir.compile`'s default pipeline (`compile-cpu`, no hand schedule) on the graph program;"
+    " dlir-sched is the hand schedule `benchmarks/schedules/<workload>.mlir` (te.kernel +"
+    " te.schedule) compiled by `compile-cpu` from te-to-loop on. Both"
+    " allocate their output on each call; the numpy baselines write into preallocated buffers."
+    " Every process"
     " runs with OPENBLAS_THREAD_TIMEOUT=4 so that idle OpenBLAS threads do not spin (README)."
 )
 
@@ -202,7 +205,12 @@ def machine_info(peer_versions: dict[str, str]) -> dict[str, str]:
 
 
 def write_results(
-    path: Path, table: str, command: str, info: dict[str, str], notes: list[str]
+    path: Path,
+    table: str,
+    command: str,
+    info: dict[str, str],
+    notes: list[str],
+    targets: str | None = None,
 ) -> None:
     """Append a dated section with the machine, the command and the table to RESULTS.md."""
     section = [
@@ -217,6 +225,132 @@ def write_results(
         "",
         HOW_TO_READ,
         *(["", *notes] if notes else []),
+        *(
+            [
+                "",
+                "Issue 5's targets (1 thread unless said; ratios from the table above):",
+                "",
+                targets,
+            ]
+            if targets
+            else []
+        ),
     ]
     old = path.read_text() if path.exists() else "# Benchmark results\n"
     path.write_text(old.rstrip("\n") + "\n\n" + "\n".join(section) + "\n")
+
+
+# --- issue 5's targets ---------------------------------------------------------------------
+
+DLIR_SYSTEMS = ("dlir", "dlir-sched")
+MATMUL_PEERS = ("tvm", "tvm_ms", "halide", "halide_blas")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """dlir's time must be at most 1/threshold of the fastest of `systems` ("numpy" is the
+    numpy timed round-robin in dlir's own process, the others are peers)."""
+
+    systems: tuple[str, ...]
+    threshold: float
+
+    def describe(self) -> str:
+        return f">= {self.threshold:g}x {'/'.join(self.systems)}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One line of issue 5's table: a workload and what dlir must reach on it (1 thread), or,
+    with `scaling`, dlir's 2-thread speed-up over its own 1-thread time."""
+
+    workload: str
+    requirements: tuple[Requirement, ...] = ()
+    scaling: float | None = None
+
+    def describe(self) -> str:
+        if self.scaling is not None:
+            return f"2 threads >= {self.scaling:g}x own 1 thread"
+        return " and ".join(r.describe() for r in self.requirements)
+
+
+def _targets() -> list[Target]:
+    matmul = (Requirement(("numpy",), 0.9), Requirement(MATMUL_PEERS, 1.0))
+    halide_slide = (Requirement(("halide_slide",), 1.0),)
+    return [
+        Target("matmul_1024", matmul),
+        Target("matmul_2048", matmul),
+        Target("conv2d_3x3_64x56x56_64", (Requirement(("ort",), 0.9),)),
+        Target("conv2d_1x1_256x56x56_64", (Requirement(("numpy", "ort"), 0.9),)),
+        Target("blur3x3_2048x2048", halide_slide),
+        Target("blur3x3_2048x2048_u16", halide_slide),
+        Target("dense_bias_relu_128x1024x1024", (Requirement(("ort",), 1.0),)),
+        Target("softmax_4096x1024", (Requirement(("ort",), 1.0),)),
+        *(
+            Target(name, scaling=1.8)
+            for name in (
+                "matmul_1024",
+                "matmul_2048",
+                "conv2d_3x3_64x56x56_64",
+                "conv2d_1x1_256x56x56_64",
+            )
+        ),
+    ]
+
+
+TARGETS = _targets()
+
+
+def _median(records: list[Record], workload: str, threads: int, system: str) -> float | None:
+    """The median time of `system` ("numpy": the one of dlir's process), if it ran."""
+    group = "dlir" if system in (*DLIR_SYSTEMS, "numpy") else "peers"
+    for r in records:
+        if (r.workload, r.threads, r.system, r.group) == (workload, threads, system, group):
+            return None if r.error else r.median_s
+    return None
+
+
+def _assess(target: Target, records: list[Record], system: str) -> tuple[list[float], str] | None:
+    """`system`'s ratio per requirement and their text, or None when something did not run."""
+    mine = _median(records, target.workload, 1, system)
+    if mine is None:
+        return None
+    if target.scaling is not None:
+        two = _median(records, target.workload, 2, system)
+        if two is None:
+            return None
+        return [mine / two / target.scaling], f"{mine / two:.2f}x"
+    ratios: list[float] = []
+    texts: list[str] = []
+    for req in target.requirements:
+        times = {s: _median(records, target.workload, 1, s) for s in req.systems}
+        timed = {s: t for s, t in times.items() if t is not None}
+        if not timed:
+            return None
+        best = min(timed, key=lambda s: timed[s])
+        ratios.append(timed[best] / mine / req.threshold)
+        texts.append(f"{timed[best] / mine:.2f}x {best}")
+    return ratios, ", ".join(texts)
+
+
+def targets_table(records: list[Record]) -> str:
+    """Issue 5's targets: for each, the dlir system that comes closest and whether it is met.
+
+    | workload | target | best dlir system | ratio | met |
+    | matmul_1024 | >= 0.9x numpy and >= 1x tvm/tvm_ms/halide/halide_blas | dlir-sched | 0.93x numpy, 1.05x halide_blas | met |
+    """
+    lines = [
+        "| workload | target | best dlir system | ratio | met |",
+        "|---|---|---|---|---|",
+    ]
+    for target in TARGETS:
+        assessed = {s: _assess(target, records, s) for s in DLIR_SYSTEMS}
+        known = {s: a for s, a in assessed.items() if a is not None}
+        head = f"| {target.workload} | {target.describe()} |"
+        if not known:
+            lines.append(f"{head} - | not measured | - |")
+            continue
+        system = max(known, key=lambda s: min(known[s][0]))
+        ratios, text = known[system]
+        met = "met" if min(ratios) >= 1.0 else "not met"
+        lines.append(f"{head} {system} | {text} | {met} |")
+    return "\n".join(lines)

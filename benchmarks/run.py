@@ -1,14 +1,17 @@
 """Kernel benchmarks: dlir's compiled graph programs against numpy, TVM, Halide and onnxruntime.
 
-    python benchmarks/run.py                                  # 5 workloads, 1 and 2 threads
+    python benchmarks/run.py                                  # 8 workloads, 1 and 2 threads
     python benchmarks/run.py --peers-python /work/peers-venv/bin/python --write-results
     python benchmarks/run.py --quick --threads 1              # small odd sizes, seconds
+    python benchmarks/run.py --peers-python ... --targets     # plus issue 5's targets table
 
 For each workload and thread count, one subprocess (thread variables set before numpy is
-imported) compiles the graph program with `dlir.compile`, checks it once against a float64
-numpy reference, then times dlir and numpy round-robin: warm-up, then the median and min of
-up to `--repeat` samples. Right after, the peers' scripts (`bench_*.py` of `--peers-dir`)
-time their systems and their own numpy on the same workload, in the peers' Python.
+imported) compiles the graph program with `dlir.compile` ("dlir") and the workload's hand
+schedule `schedules/<workload>.mlir` with `compile-cpu` from te-to-loop on ("dlir-sched"),
+checks them once against a float64 numpy reference, then times them and numpy round-robin:
+warm-up, then the median and min of up to `--repeat` samples. Right after, the peers'
+scripts (`bench_*.py` of `--peers-dir`) time their systems and their own numpy on the same
+workload, in the peers' Python.
 "x numpy" is numpy's median time over the system's, numpy timed in the same process;
 "x best peer" is the fastest peer's median time over the system's (higher is better).
 """
@@ -32,8 +35,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import RESULTS, Record, load_average, machine_info, markdown_table, write_results
-from workloads import Workload, full, quick
+from report import (
+    RESULTS,
+    Record,
+    load_average,
+    machine_info,
+    markdown_table,
+    targets_table,
+    write_results,
+)
+from workloads import SCHEDULES, Workload, full, quick
 
 DEFAULT_PEERS_DIR = Path(os.environ.get("DLIR_PEERS_DIR", "/work/shared/peers"))
 THREAD_ENV = (
@@ -50,6 +61,16 @@ QUIET_BLAS_ENV = {"OPENBLAS_THREAD_TIMEOUT": "4"}
 MARK = "BENCH "  # prefix of the child's record lines on stdout
 MIN_SAMPLE_S = 0.02
 SUBPROCESS_TIMEOUT_S = 1800
+SYSTEMS = ("dlir", "dlir-sched", "numpy", "peers")
+
+
+def schedule_pipeline() -> str:
+    """`compile-cpu` from te-to-loop on: the hand schedules are te kernels, and every
+    loop-level pass the default pipeline gains applies to them too."""
+    from dlir.passes.registry import PIPELINES
+
+    passes = PIPELINES["compile-cpu"][0].split(",")
+    return ",".join(passes[passes.index("te-to-loop") :])
 
 
 class UsageError(Exception):
@@ -102,12 +123,20 @@ def relative_error(got: object, reference: object) -> float:
     return float(np.abs(got_a - ref_a).max()) / scale
 
 
-def compile_dlir(workload: Workload) -> tuple[Callable[..., object], float]:
-    """The workload's function compiled by `dlir.compile`, and the seconds that took."""
+def compile_dlir(
+    workload: Workload, schedules: Path | None = None
+) -> tuple[Callable[..., object], float]:
+    """The workload's function compiled by `dlir.compile`, and the seconds that took (the
+    file read and parse included): the graph program with the default pipeline, or, given
+    `schedules`, the hand-scheduled te kernel of the workload's file there."""
     import dlir
 
     start = time.perf_counter()
-    program = dlir.compile(workload.text)
+    if schedules is None:
+        program = dlir.compile(workload.text)
+    else:
+        text = workload.schedule_file(schedules).read_text()
+        program = dlir.compile(text, schedule_pipeline())
     return program[workload.func], time.perf_counter() - start
 
 
@@ -121,32 +150,46 @@ def checked(record: Record, fn: Callable[[], object], reference: object, tol: fl
 
 
 def child_main(
-    workload: Workload, threads: int, systems: set[str], repeat: int, budget_s: float
+    workload: Workload,
+    threads: int,
+    systems: set[str],
+    args: argparse.Namespace,
 ) -> int:
-    """Time dlir and numpy on one workload in this process; print one record line per system.
+    """Time dlir, dlir-sched and numpy on one workload in this process; print one record
+    line per system.
 
-    numpy is always measured: the ratios are relative to it.
+    numpy is always measured: the ratios are relative to it. dlir-sched runs only when the
+    workload has a schedule file.
     """
     inputs = workload.inputs()
     reference = workload.reference(inputs)
     fns: dict[str, Callable[[], object]] = {}
+    compilers: dict[str, Path | None] = {}
+    if "dlir" in systems:
+        compilers["dlir"] = None
+    if "dlir-sched" in systems and workload.schedule_file(args.schedules_dir).is_file():
+        compilers["dlir-sched"] = args.schedules_dir
     records = {
         system: Record(system=system, workload=workload.name, threads=threads, group="dlir")
-        for system in ["numpy", *(["dlir"] if "dlir" in systems else [])]
+        for system in ["numpy", *compilers]
     }
     numpy_fn = workload.numpy_impl(inputs)
     if checked(records["numpy"], numpy_fn, reference, workload.tol):
         fns["numpy"] = numpy_fn
-    if "dlir" in records:
+    for system, schedules in compilers.items():
         try:
-            kernel, records["dlir"].compile_s = compile_dlir(workload)
-            if checked(records["dlir"], lambda: kernel(*inputs), reference, workload.tol):
-                fns["dlir"] = lambda: kernel(*inputs)
+            kernel, records[system].compile_s = compile_dlir(workload, schedules)
+
+            def call(kernel: Callable[..., object] = kernel) -> object:
+                return kernel(*inputs)
+
+            if checked(records[system], call, reference, workload.tol):
+                fns[system] = call
         except Exception as exc:  # the harness reports a failing compiler and goes on
             lines = str(exc).strip().splitlines() or [""]
-            records["dlir"].error = f"{type(exc).__name__}: {lines[0]}"[:300]
+            records[system].error = f"{type(exc).__name__}: {lines[0]}"[:300]
 
-    for system, times in time_interleaved(fns, repeat, budget_s).items():
+    for system, times in time_interleaved(fns, args.repeat, args.budget).items():
         rec = records[system]
         rec.median_s, rec.min_s, rec.runs = statistics.median(times), min(times), len(times)
     for rec in records.values():
@@ -163,6 +206,7 @@ def run_child(workload: Workload, threads: int, args: argparse.Namespace) -> lis
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", workload.name]
     cmd += ["--threads", str(threads), "--systems", args.systems]
     cmd += ["--repeat", str(args.repeat), "--budget", str(args.budget)]
+    cmd += ["--schedules-dir", str(args.schedules_dir)]
     cmd += ["--quick"] if args.quick else []
     failed = Record(system="dlir", workload=workload.name, threads=threads, group="dlir")
     try:
@@ -191,20 +235,35 @@ def peer_systems(workload: Workload, peers_dir: Path) -> list[str]:
     return [s for s in workload.peer.systems if s != "tvm_ms" or have_db]
 
 
+# A peers' script measures every workload it knows (bench_conv2d.py both convolutions,
+# bench_blur.py f32 and u16): its output is kept per command and reused by its other workloads.
+PeerCache = dict[tuple[str, ...], "subprocess.CompletedProcess[str] | None"]
+
+
 def run_peers(
-    workload: Workload, threads: int, python: str, peers_dir: Path, repeat: int
+    workload: Workload,
+    threads: int,
+    python: str,
+    args: argparse.Namespace,
+    cache: PeerCache,
 ) -> list[Record]:
     """Records of the peers (and of their numpy) for one workload, from their own script."""
     peer = workload.peer
     assert peer is not None
-    cmd = [python, str(peers_dir / peer.script), "--threads", str(threads)]
-    cmd += ["--systems", ",".join(peer_systems(workload, peers_dir)), "--samples", str(repeat)]
-    env = dict(os.environ) | QUIET_BLAS_ENV | peer.env
-    try:
-        proc = subprocess.run(
-            cmd, env=env, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S
-        )
-    except subprocess.TimeoutExpired:
+    cmd = [python, str(args.peers_dir / peer.script), "--threads", str(threads)]
+    cmd += ["--systems", ",".join(peer_systems(workload, args.peers_dir))]
+    cmd += ["--samples", str(args.repeat)]
+    key = (*cmd, *(f"{k}={v}" for k, v in sorted(peer.env.items())))
+    if key not in cache:
+        env = dict(os.environ) | QUIET_BLAS_ENV | peer.env
+        try:
+            cache[key] = subprocess.run(
+                cmd, env=env, capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S
+            )
+        except subprocess.TimeoutExpired:
+            cache[key] = None
+    proc = cache[key]
+    if proc is None:
         return [Record("peers", workload.name, threads, "peers", error="timed out")]
     records: list[Record] = []
     for line in proc.stdout.splitlines():
@@ -279,7 +338,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--workloads", default="", help="comma list of workload names (default all)")
     ap.add_argument("--threads", default="1,2", help="comma list of thread counts (default 1,2)")
-    ap.add_argument("--systems", default="dlir,numpy,peers", help="of dlir, numpy, peers")
+    ap.add_argument(
+        "--systems", default=",".join(SYSTEMS), help=f"of {', '.join(SYSTEMS)} (default all)"
+    )
     ap.add_argument("--repeat", type=int, default=7, help="timed samples per system (default 7)")
     ap.add_argument(
         "--budget", type=float, default=10.0, help="seconds of timing per workload (default 10)"
@@ -287,6 +348,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="small odd sizes; no peers")
     ap.add_argument("--peers-python", help="python of a venv with the peers (setup_venv.sh)")
     ap.add_argument("--peers-dir", type=Path, default=DEFAULT_PEERS_DIR)
+    ap.add_argument(
+        "--schedules-dir",
+        type=Path,
+        default=SCHEDULES,
+        help="where dlir-sched finds <workload>.mlir (default benchmarks/schedules)",
+    )
+    ap.add_argument("--targets", action="store_true", help="also print issue 5's targets table")
     ap.add_argument("--json", type=Path, help="also write every record to this JSON file")
     ap.add_argument("--write-results", action="store_true", help="append to benchmarks/RESULTS.md")
     ap.add_argument("--results-file", type=Path, default=RESULTS, help=argparse.SUPPRESS)
@@ -310,8 +378,8 @@ def select(args: argparse.Namespace) -> tuple[list[Workload], list[int], set[str
     if not threads or min(threads) < 1 or len(set(threads)) != len(threads):
         raise UsageError(f"--threads {args.threads}: expected distinct positive thread counts")
     systems = {s for s in args.systems.split(",") if s}
-    if not systems or not systems <= {"dlir", "numpy", "peers"}:
-        raise UsageError(f"--systems {args.systems}: expected a comma list of dlir, numpy, peers")
+    if not systems or not systems <= set(SYSTEMS):
+        raise UsageError(f"--systems {args.systems}: expected a comma list of {', '.join(SYSTEMS)}")
     if args.repeat < 1:
         raise UsageError(f"--repeat {args.repeat}: expected at least 1")
     return workloads, threads, systems
@@ -325,33 +393,42 @@ def main(argv: Sequence[str] | None = None) -> int:
             matches = [w for w in workloads if w.name == args.child]
             if not matches:
                 raise UsageError(f"--child {args.child}: unknown workload")
-            return child_main(matches[0], threads[0], systems, args.repeat, args.budget)
+            return child_main(matches[0], threads[0], systems, args)
         peers_python, notes = choose_peers(args, systems)
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
     info = machine_info(peer_versions(peers_python) if peers_python else {})
+    if "dlir-sched" in systems:
+        missing = [w.name for w in workloads if not w.schedule_file(args.schedules_dir).is_file()]
+        if missing:
+            notes.append(f"No hand schedule in {args.schedules_dir} for: {', '.join(missing)}.")
     records: list[Record] = []
+    cache: PeerCache = {}
     for workload in workloads:
         for t in threads:
             print(f"== {workload.name}, {t} thread(s)", file=sys.stderr, flush=True)
-            if systems & {"dlir", "numpy"}:
+            if systems & {"dlir", "dlir-sched", "numpy"}:
                 records += [r for r in run_child(workload, t, args) if r.system in systems]
             if peers_python is not None and workload.peer is not None:
-                records += run_peers(workload, t, peers_python, args.peers_dir, args.repeat)
+                records += run_peers(workload, t, peers_python, args, cache)
 
     info["load_end"] = load_average()
     table = markdown_table(records, workloads)
     print(table)
     for note in notes:
         print(note)
+    targets = targets_table(records) if args.targets else None
+    if targets is not None:
+        print("\nIssue 5's targets (1 thread unless said):\n")
+        print(targets)
     command = "python " + " ".join(["benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)])
     if args.json is not None:
         payload = {"machine": info, "command": command, "records": [r.to_json() for r in records]}
         args.json.write_text(json.dumps(payload, indent=1) + "\n")
     if args.write_results:
-        write_results(args.results_file, table, command, info, notes)
+        write_results(args.results_file, table, command, info, notes, targets)
     return 1 if any(r.error and r.group == "dlir" for r in records) else 0
 
 

@@ -10,13 +10,17 @@ does) and where the peers' scripts report the same kernel. For instance the matm
       graph.return %c : tensor<1024x1024xf32>
     }
 
-`full()` gives the issue's sizes, `quick()` small odd sizes for the smoke test.
+`full()` gives the issue's sizes, `quick()` small odd sizes for the smoke test. A hand
+schedule for a workload, if there is one, is `schedules/<name>.mlir` (`schedule_file`): the
+same function written as a `te.kernel` with a `te.schedule`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +28,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
+Array = npt.NDArray[Any]  # an input: F32, or int16 for the u16 blur
+
+SCHEDULES = Path(__file__).resolve().parent / "schedules"
 
 
 @dataclass(frozen=True)
@@ -45,23 +52,32 @@ class Workload:
     func: str
     text: str
     shapes: tuple[tuple[int, ...], ...]
-    reference: Callable[[Sequence[F32]], F64]
-    numpy_impl: Callable[[Sequence[F32]], Callable[[], F32]]
+    reference: Callable[[Sequence[Array]], F64]
+    numpy_impl: Callable[[Sequence[Array]], Callable[[], Array]]
     work: float
     unit: str  # "GFLOP/s" (work in flop) or "GB/s" (work in bytes)
     tol: float  # max |dlir - reference| / max |reference| accepted
     peer: Peer | None = None
+    dtype: str = "float32"  # of the inputs: "float32", or "int16" holding values 0..4095
 
-    def inputs(self, seed: int = 0) -> list[F32]:
+    def inputs(self, seed: int = 0) -> list[Array]:
         rng = np.random.default_rng(seed)
+        if self.dtype == "int16":
+            # u16 images of 12-bit pixels, as the peers' blur: sums of three stay below
+            # 2^15, so signless i16 arithmetic and Halide's u16 agree bit for bit.
+            return [rng.integers(0, 1 << 12, shape).astype(np.int16) for shape in self.shapes]
         return [rng.standard_normal(shape, dtype=np.float32) for shape in self.shapes]
+
+    def schedule_file(self, directory: Path = SCHEDULES) -> Path:
+        """Where the hand schedule of this workload is (the file may not exist)."""
+        return directory / f"{self.name}.mlir"
 
 
 def _tensor(shape: Sequence[int]) -> str:
     return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
 
 
-def _f64(x: F32) -> F64:
+def _f64(x: Array) -> F64:
     return x.astype(np.float64)
 
 
@@ -77,7 +93,7 @@ def matmul(n: int) -> Workload:
 }}
 """
 
-    def numpy_impl(xs: Sequence[F32]) -> Callable[[], F32]:
+    def numpy_impl(xs: Sequence[Array]) -> Callable[[], Array]:
         a, b = xs
         out = np.empty((n, n), np.float32)
         return lambda: np.matmul(a, b, out=out)
@@ -105,50 +121,55 @@ def matmul(n: int) -> Workload:
 # --- conv2d -------------------------------------------------------------------------------
 
 
-def conv2d(ci: int, co: int, h: int, w: int) -> Workload:
-    """3x3 convolution, stride 1, pad 1, NCHW input and OIHW weight, batch 1, no bias."""
-    x, k, y = _tensor((1, ci, h, w)), _tensor((co, ci, 3, 3)), _tensor((1, co, h, w))
-    text = f"""graph.func @conv2d(%x: {x}, %w: {k}) -> {y} {{
-  %y = graph.conv2d %x, %w pads [1, 1, 1, 1] : ({x}, {k}) -> {y}
+def conv2d(ci: int, co: int, h: int, w: int, k: int = 3) -> Workload:
+    """k x k convolution (k odd), stride 1, "same" padding, NCHW input, OIHW weight, batch 1."""
+    x, wt, y = _tensor((1, ci, h, w)), _tensor((co, ci, k, k)), _tensor((1, co, h, w))
+    pad = (k - 1) // 2
+    pads = "" if pad == 0 else f" pads [{pad}, {pad}, {pad}, {pad}]"
+    text = f"""graph.func @conv2d(%x: {x}, %w: {wt}) -> {y} {{
+  %y = graph.conv2d %x, %w{pads} : ({x}, {wt}) -> {y}
   graph.return %y : {y}
 }}
 """
 
-    def reference(xs: Sequence[F32]) -> F64:
-        padded = np.pad(_f64(xs[0][0]), ((0, 0), (1, 1), (1, 1)))
-        windows = sliding_window_view(padded, (3, 3), axis=(1, 2))  # ci, h, w, 3, 3
+    def reference(xs: Sequence[Array]) -> F64:
+        padded = np.pad(_f64(xs[0][0]), ((0, 0), (pad, pad), (pad, pad)))
+        windows = sliding_window_view(padded, (k, k), axis=(1, 2))  # ci, h, w, k, k
         return np.einsum("cyxhw,ochw->oyx", windows, _f64(xs[1]))[None]
 
-    def numpy_impl(xs: Sequence[F32]) -> Callable[[], F32]:
-        # im2col copy + one sgemm, as the peers' numpy baseline does.
+    def numpy_impl(xs: Sequence[Array]) -> Callable[[], Array]:
+        # im2col copy + one sgemm, as the peers' numpy baseline does (1x1: the sgemm alone).
         image, weight = xs
-        w2 = weight.reshape(co, ci * 9)
-        cols = np.empty((ci, 3, 3, h, w), np.float32)
+        w2 = weight.reshape(co, ci * k * k)
+        cols = np.empty((ci, k, k, h, w), np.float32)
         out = np.empty((co, h * w), np.float32)
 
-        def run() -> F32:
-            padded = np.pad(image[0], ((0, 0), (1, 1), (1, 1)))
-            windows = sliding_window_view(padded, (3, 3), axis=(1, 2))
+        def run() -> Array:
+            if k == 1:
+                np.matmul(w2, image.reshape(ci, h * w), out=out)
+                return out.reshape(1, co, h, w)
+            padded = np.pad(image[0], ((0, 0), (pad, pad), (pad, pad)))
+            windows = sliding_window_view(padded, (k, k), axis=(1, 2))
             np.copyto(cols, windows.transpose(0, 3, 4, 1, 2))
-            np.matmul(w2, cols.reshape(ci * 9, h * w), out=out)
+            np.matmul(w2, cols.reshape(ci * k * k, h * w), out=out)
             return out.reshape(1, co, h, w)
 
         return run
 
     return Workload(
-        name=f"conv2d_3x3_{ci}x{h}x{w}_{co}",
-        title=f"conv2d 3x3 1x{ci}x{h}x{w} -> {co}, pad 1",
+        name=f"conv2d_{k}x{k}_{ci}x{h}x{w}_{co}",
+        title=f"conv2d {k}x{k} 1x{ci}x{h}x{w} -> {co}" + (f", pad {pad}" if pad else ""),
         func="conv2d",
         text=text,
-        shapes=((1, ci, h, w), (co, ci, 3, 3)),
+        shapes=((1, ci, h, w), (co, ci, k, k)),
         reference=reference,
         numpy_impl=numpy_impl,
-        work=2.0 * co * ci * 9 * h * w,
+        work=2.0 * co * ci * k * k * h * w,
         unit="GFLOP/s",
         tol=1e-4,
         peer=Peer(
             "bench_conv2d.py",
-            f"conv3x3_1x{ci}x{h}x{w}_{co}",
+            f"conv{k}x{k}_1x{ci}x{h}x{w}_{co}",
             ("numpy", "ort", "tvm", "tvm_ms", "halide"),
         ),
     )
@@ -157,16 +178,23 @@ def conv2d(ci: int, co: int, h: int, w: int) -> Workload:
 # --- 3x3 blur -------------------------------------------------------------------------------
 
 
-def blur(h: int, w: int) -> Workload:
+def blur(h: int, w: int, u16: bool = False) -> Workload:
     """Halide's 3x3 box blur on an (h+2)x(w+2) input: a row stage then a column stage, each /3.
 
     As graph ops: three shifted `graph.slice`s, two `graph.add`s and a `graph.div` by a
-    rank-0 constant per stage (the intermediate `blur_x` is a tensor of its own).
+    rank-0 constant per stage (the intermediate `blur_x` is a tensor of its own). With
+    `u16`, the image is 16-bit integers below 2^12 (signless i16 in dlir, uint16 for the
+    peers: the same bits and results) and /3 is integer division, as in Halide's apps/blur.
     """
-    x, bx, y = _tensor((h + 2, w + 2)), _tensor((h + 2, w)), _tensor((h, w))
+    element, three = ("i16", "dense<3>") if u16 else ("f32", "dense<3.0>")
+
+    def tensor(*shape: int) -> str:
+        return "tensor<" + "".join(f"{d}x" for d in shape) + element + ">"
+
+    x, bx, y, scalar = tensor(h + 2, w + 2), tensor(h + 2, w), tensor(h, w), tensor()
     lines = [
         f"graph.func @blur(%x: {x}) -> {y} {{",
-        "  %three = graph.constant dense<3.0> : tensor<f32>",
+        f"  %three = graph.constant {three} : {scalar}",
     ]
     for i in range(3):
         lines.append(
@@ -176,7 +204,7 @@ def blur(h: int, w: int) -> Workload:
     lines += [
         f"  %cs = graph.add %c0, %c1 : ({bx}, {bx}) -> {bx}",
         f"  %csum = graph.add %cs, %c2 : ({bx}, {bx}) -> {bx}",
-        f"  %blur_x = graph.div %csum, %three : ({bx}, tensor<f32>) -> {bx}",
+        f"  %blur_x = graph.div %csum, %three : ({bx}, {scalar}) -> {bx}",
     ]
     for i in range(3):
         lines.append(
@@ -186,49 +214,55 @@ def blur(h: int, w: int) -> Workload:
     lines += [
         f"  %rs = graph.add %r0, %r1 : ({y}, {y}) -> {y}",
         f"  %rsum = graph.add %rs, %r2 : ({y}, {y}) -> {y}",
-        f"  %blur_y = graph.div %rsum, %three : ({y}, tensor<f32>) -> {y}",
+        f"  %blur_y = graph.div %rsum, %three : ({y}, {scalar}) -> {y}",
         f"  graph.return %blur_y : {y}",
         "}",
     ]
 
-    def reference(xs: Sequence[F32]) -> F64:
+    def reference(xs: Sequence[Array]) -> F64:
         img = _f64(xs[0])
+        if u16:
+            blur_x = (img[:, :-2] + img[:, 1:-1] + img[:, 2:]) // 3
+            return (blur_x[:-2] + blur_x[1:-1] + blur_x[2:]) // 3
         blur_x = (img[:, :-2] + img[:, 1:-1] + img[:, 2:]) / 3
         return (blur_x[:-2] + blur_x[1:-1] + blur_x[2:]) / 3
 
-    def numpy_impl(xs: Sequence[F32]) -> Callable[[], F32]:
+    def numpy_impl(xs: Sequence[Array]) -> Callable[[], Array]:
         img = xs[0]
-        blur_x = np.empty((h + 2, w), np.float32)
-        out = np.empty((h, w), np.float32)
-        three = np.float32(3)
+        blur_x = np.empty((h + 2, w), img.dtype)
+        out = np.empty((h, w), img.dtype)
+        divide = np.floor_divide if u16 else np.divide
+        three = img.dtype.type(3)
 
-        def run() -> F32:
+        def run() -> Array:
             np.add(img[:, :-2], img[:, 1:-1], out=blur_x)
             np.add(blur_x, img[:, 2:], out=blur_x)
-            np.divide(blur_x, three, out=blur_x)
+            divide(blur_x, three, out=blur_x)
             np.add(blur_x[:-2], blur_x[1:-1], out=out)
             np.add(out, blur_x[2:], out=out)
-            np.divide(out, three, out=out)
+            divide(out, three, out=out)
             return out
 
         return run
 
+    size = 2 if u16 else 4
     return Workload(
-        name=f"blur3x3_{h}x{w}",
-        title=f"3x3 blur {h}x{w} (two stages)",
+        name=f"blur3x3_{h}x{w}" + ("_u16" if u16 else ""),
+        title=f"3x3 blur {h}x{w} {'u16' if u16 else 'f32'} (two stages)",
         func="blur",
         text="\n".join(lines) + "\n",
         shapes=((h + 2, w + 2),),
         reference=reference,
         numpy_impl=numpy_impl,
-        work=4.0 * ((h + 2) * (w + 2) + h * w),
+        work=size * ((h + 2) * (w + 2) + h * w),
         unit="GB/s",
-        tol=1e-5,
+        tol=0.0 if u16 else 1e-5,
         peer=Peer(
             "bench_blur.py",
-            f"blur3x3_{w}x{h}_float32",
+            f"blur3x3_{w}x{h}_{'uint16' if u16 else 'float32'}",
             ("numpy", "halide_tile", "halide_slide", "tvm"),
         ),
+        dtype="int16" if u16 else "float32",
     )
 
 
@@ -246,11 +280,11 @@ def dense(m: int, k: int, n: int) -> Workload:
 }}
 """
 
-    def numpy_impl(xs: Sequence[F32]) -> Callable[[], F32]:
+    def numpy_impl(xs: Sequence[Array]) -> Callable[[], Array]:
         xv, wv, bv = xs
         out = np.empty((m, n), np.float32)
 
-        def run() -> F32:
+        def run() -> Array:
             np.matmul(xv, wv, out=out)
             np.add(out, bv, out=out)
             np.maximum(out, np.float32(0), out=out)
@@ -289,18 +323,18 @@ def softmax(m: int, n: int) -> Workload:
 }}
 """
 
-    def reference(xs: Sequence[F32]) -> F64:
+    def reference(xs: Sequence[Array]) -> F64:
         x = _f64(xs[0])
         e = np.exp(x - x.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    def numpy_impl(xs: Sequence[F32]) -> Callable[[], F32]:
+    def numpy_impl(xs: Sequence[Array]) -> Callable[[], Array]:
         x = xs[0]
         e = np.empty((m, n), np.float32)
         row_max = np.empty((m, 1), np.float32)
         row_sum = np.empty((m, 1), np.float32)
 
-        def run() -> F32:
+        def run() -> Array:
             np.max(x, axis=1, keepdims=True, out=row_max)
             np.subtract(x, row_max, out=e)
             np.exp(e, out=e)
@@ -333,8 +367,11 @@ def full() -> list[Workload]:
     """The issue's workloads at their real sizes."""
     return [
         matmul(1024),
+        matmul(2048),
         conv2d(64, 64, 56, 56),
+        conv2d(256, 64, 56, 56, k=1),
         blur(2048, 2048),
+        blur(2048, 2048, u16=True),
         dense(128, 1024, 1024),
         softmax(4096, 1024),
     ]
@@ -342,4 +379,12 @@ def full() -> list[Workload]:
 
 def quick() -> list[Workload]:
     """The same kernels at small, odd sizes (seconds in total, for the smoke test)."""
-    return [matmul(33), conv2d(3, 5, 7, 13), blur(13, 7), dense(7, 33, 13), softmax(13, 33)]
+    return [
+        matmul(33),
+        conv2d(3, 5, 7, 13),
+        conv2d(6, 5, 7, 9, k=1),
+        blur(13, 7),
+        blur(13, 7, u16=True),
+        dense(7, 33, 13),
+        softmax(13, 33),
+    ]
