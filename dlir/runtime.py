@@ -131,8 +131,12 @@ def compile(  # shadows the builtin on purpose: `dlir.compile`, like `dlir.inter
     *,
     ctx: Context | None = None,
 ) -> Program:
-    """Lower `module` (IR or its text; left unchanged) with `pipeline` and JIT it for the host."""
+    """Lower `module` (IR or its text; left unchanged) with `pipeline` and JIT it for the host.
+
+    Invalid input raises `DiagnosticError`; a failing pass `PassFailure`; a JIT problem
+    `JitError`."""
     from dlir.ir.context import make_context
+    from dlir.ir.verify import verify
     from dlir.parser import parse_module
     from dlir.passes import PassManager
 
@@ -141,6 +145,7 @@ def compile(  # shadows the builtin on purpose: `dlir.compile`, like `dlir.inter
         module = parse_module(module, ctx=ctx)
     else:
         module = (module.op if isinstance(module, IRModule) else module).clone()
+    verify(module)  # as dl-opt does: a DiagnosticError names the op and what is wrong
     entries = entry_names(module)
     PassManager.parse(pipeline, ctx).run(module)
     return load(module, entries)

@@ -14,16 +14,18 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from xdsl.dialects import llvm
-from xdsl.dialects.builtin import DenseResourceAttr, TensorType
-from xdsl.ir import Attribute
+from xdsl.dialects import arith, llvm
+from xdsl.dialects.builtin import DenseResourceAttr, ModuleOp, TensorType, i32
+from xdsl.ir import Attribute, SSAValue
 from xdsl.utils.hints import isa
 
 import dlir
 from dlir.backends.llvm.callable import ArgumentError
 from dlir.backends.llvm.jit import JitError
 from dlir.dialects import graph
+from dlir.dialects.te.builder import KernelBuilder, StageBody
 from dlir.ir import IRModule
+from dlir.ir.diagnostics import DiagnosticError
 from dlir.parser import parse_module, print_module
 from dlir.passes import PIPELINES, run_pipeline
 from dlir.runtime import Program, load
@@ -363,3 +365,15 @@ def test_examples_compile_like_the_interpreter(example: str, entry: str):
     got = program[entry](*args)
     assert isinstance(got, np.ndarray) and isinstance(want, np.ndarray)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_compile_verifies_its_input():
+    kb = KernelBuilder("k", [("A", TensorType(i32, [4]))])
+
+    def remainder(body: StageBody, i: SSAValue) -> SSAValue:
+        # arith.remui is not Pure in xDSL: te.compute's verifier rejects it
+        return body.insert(arith.RemUIOp(body.read(kb["A"], i), body.read(kb["A"], i))).result
+
+    module = ModuleOp([kb.finish(kb.compute("B", [("i", 4)], remainder))])
+    with pytest.raises(DiagnosticError, match="side effect"):
+        dlir.compile(module)
