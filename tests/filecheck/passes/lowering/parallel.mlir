@@ -4,6 +4,8 @@
 /// into a context allocated in the entry block (pointer-sized slots; the f32 at byte 8 is
 /// slot 2 of f32), the body moves to @scale__parallel0 over [begin, end) with the constants
 /// cloned, and @scale__parallel0_task unpacks the context. Only the output stays noalias.
+/// The body first clamps begin and end to [0, 1003] (min, then max): no-ops that bound the
+/// induction variable for LLVM.
 // CHECK-LABEL: llvm.func @scale
 // CHECK-SAME:    (%[[X:.*]]: !llvm.ptr, %[[S:.*]]: f32, %[[Y:.*]]: !llvm.ptr {llvm.noalias})
 // CHECK-NEXT:    %[[SLOTS:.*]] = llvm.mlir.constant(3) : i64
@@ -25,9 +27,21 @@
 // CHECK-LABEL: llvm.func @scale__parallel0
 // CHECK-SAME:    (%[[BEGIN:.*]]: i64, %[[END:.*]]: i64, %[[BX:.*]]: !llvm.ptr, %[[BS:.*]]: f32, %[[BY:.*]]: !llvm.ptr {llvm.noalias})
 // CHECK-NEXT:    %[[ONE:.*]] = llvm.mlir.constant(1) : i64
-// CHECK-NEXT:    llvm.br ^[[HEAD:.*]](%[[BEGIN]] : i64)
+// CHECK-NEXT:    %[[HI:.*]] = llvm.mlir.constant(1003) : i64
+// CHECK-NEXT:    %[[BLT:.*]] = llvm.icmp "slt" %[[BEGIN]], %[[HI]] : i64
+// CHECK-NEXT:    %[[BMIN:.*]] = llvm.select %[[BLT]], %[[BEGIN]], %[[HI]] : i1, i64
+// CHECK-NEXT:    %[[LO:.*]] = llvm.mlir.constant(0) : i64
+// CHECK-NEXT:    %[[BGT:.*]] = llvm.icmp "sgt" %[[BMIN]], %[[LO]] : i64
+// CHECK-NEXT:    %[[B:.*]] = llvm.select %[[BGT]], %[[BMIN]], %[[LO]] : i1, i64
+// CHECK-NEXT:    %[[HI2:.*]] = llvm.mlir.constant(1003) : i64
+// CHECK-NEXT:    %[[ELT:.*]] = llvm.icmp "slt" %[[END]], %[[HI2]] : i64
+// CHECK-NEXT:    %[[EMIN:.*]] = llvm.select %[[ELT]], %[[END]], %[[HI2]] : i1, i64
+// CHECK-NEXT:    %[[LO2:.*]] = llvm.mlir.constant(0) : i64
+// CHECK-NEXT:    %[[EGT:.*]] = llvm.icmp "sgt" %[[EMIN]], %[[LO2]] : i64
+// CHECK-NEXT:    %[[E:.*]] = llvm.select %[[EGT]], %[[EMIN]], %[[LO2]] : i1, i64
+// CHECK-NEXT:    llvm.br ^[[HEAD:.*]](%[[B]] : i64)
 // CHECK-NEXT:  ^[[HEAD]](%[[I:.*]]: i64):
-// CHECK-NEXT:    llvm.icmp "slt" %[[I]], %[[END]] : i64
+// CHECK-NEXT:    llvm.icmp "slt" %[[I]], %[[E]] : i64
 // CHECK:         llvm.getelementptr inbounds %[[BX]][%[[I]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK:         llvm.fmul %{{.*}}, %[[BS]] : f32
 // CHECK:         llvm.getelementptr inbounds %[[BY]][%[[I]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
@@ -137,4 +151,37 @@ func.func @nothing() {
   loop.for %i = %c0 to %c4 step %c1 parallel {
   }
   func.return
+}
+
+// -----
+
+/// A captured induction variable of an enclosing loop with constant bounds is clamped to
+/// the values it takes (%n of 0 to 4 step 3 is 0 or 3), after [begin, end) is clamped to
+/// [0, 8], and the body indexes with the clamped value: in the serial nest LLVM knows %n's
+/// range, in the outlined body it learns it from the clamp.
+// CHECK-LABEL: llvm.func @rows__parallel0
+// CHECK-SAME:    (%{{.*}}: i64, %{{.*}}: i64, %[[X:.*]]: !llvm.ptr, %[[N:.*]]: i64, %{{.*}}: !llvm.ptr {llvm.noalias})
+// CHECK:         %[[LAST:.*]] = llvm.mlir.constant(3) : i64
+// CHECK-NEXT:    %[[LT:.*]] = llvm.icmp "slt" %[[N]], %[[LAST]] : i64
+// CHECK-NEXT:    %[[MIN:.*]] = llvm.select %[[LT]], %[[N]], %[[LAST]] : i1, i64
+// CHECK-NEXT:    %[[FIRST:.*]] = llvm.mlir.constant(0) : i64
+// CHECK-NEXT:    %[[GT:.*]] = llvm.icmp "sgt" %[[MIN]], %[[FIRST]] : i64
+// CHECK-NEXT:    %[[CLAMPED:.*]] = llvm.select %[[GT]], %[[MIN]], %[[FIRST]] : i1, i64
+// CHECK-NEXT:    llvm.br
+// CHECK:         llvm.mul %[[CLAMPED]], %{{.*}} : i64
+// CHECK-NOT:     %[[N]]
+// CHECK:         llvm.return
+loop.func @rows(%x: memref<4x8xf32>, %y: memref<4x8xf32>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  loop.for %n = %c0 to %c4 step %c3 {
+    loop.for %i = %c0 to %c8 step %c1 parallel {
+      %v = loop.load %x[%n, %i] : memref<4x8xf32>
+      loop.store %v, %y[%n, %i] : memref<4x8xf32>
+    }
+  }
+  loop.return
 }
