@@ -20,18 +20,21 @@ te.kernel @bias(%X: tensor<64x256xf32>, %B: tensor<256xf32>) -> tensor<64x256xf3
 
 // -----
 
-/// Matmul: columns in blocks of 16 (two vectors), rows in blocks of 4 (unrolled), the
-/// reduction cache-blocked by 256 between them, and each 256 x 16 panel of B packed.
+/// Matmul: the reduction cache-blocked by 512 outermost, then columns in blocks of 16 (two
+/// vectors) and rows in blocks of 4 (unrolled); each 512 x 16 panel of B packed per column
+/// block, and A's 512-column block packed per reduction block.
 // CHECK-LABEL: te.schedule @matmul {
 // CHECK-NEXT:    te.split "C" "j" by 16 -> "jo", "ji"
-// CHECK-NEXT:    te.split "C" "k" by 256 -> "ko", "ki"
+// CHECK-NEXT:    te.split "C" "k" by 512 -> "ko", "ki"
 // CHECK-NEXT:    te.split "C" "i" by 4 -> "io", "ii"
-// CHECK-NEXT:    te.reorder "C" ["jo", "ko", "io", "ki", "ii", "ji"]
+// CHECK-NEXT:    te.reorder "C" ["ko", "jo", "io", "ki", "ii", "ji"]
 // CHECK-NEXT:    te.unroll "C" "ii"
 // CHECK-NEXT:    te.vectorize "C" "ji"
 // CHECK-NEXT:    te.parallel "C" "jo"
 // CHECK-NEXT:    te.cache_read "B" "local" for ["C"] -> "B_local"
-// CHECK-NEXT:    te.compute_at "B_local" at "C" "ko"
+// CHECK-NEXT:    te.compute_at "B_local" at "C" "jo"
+// CHECK-NEXT:    te.cache_read "A" "local" for ["C"] -> "A_local"
+// CHECK-NEXT:    te.compute_at "A_local" at "C" "ko"
 // CHECK-NEXT:  }
 te.kernel @matmul(%A: tensor<128x1024xf32>, %B: tensor<1024x64xf32>) -> tensor<128x64xf32> {
   %C = te.compute "C" (%i: 128, %j: 64) reduce (%k: 1024) combiner add init 0.0 : f32 {

@@ -17,6 +17,7 @@ from dlir.dialects.te.builder import BodyFn, KernelBuilder, StageBody, matmul_ke
 from dlir.dialects.te.kernel import KernelOp
 from dlir.dialects.te.model import ScheduleState
 from dlir.dialects.te.schedule import ScheduleOp
+from dlir.dialects.te.stages import ComputeAtOp
 from dlir.parser import parse_module
 from dlir.passes import run_pipeline
 from dlir.passes.lowering.auto_schedule.classify import Kind, classify
@@ -175,10 +176,34 @@ def test_matmul_is_register_blocked_cache_tiled_and_packed():
     schedule, choices = auto_schedule(matmul_kernel("mm", 1024, 1024, 1024))
     assert [c.rule for c in choices] == ["contraction-packed"]
     reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))
-    assert [a.data for a in reorder.axes] == ["jo", "ko", "io", "ki", "ii", "ji"]
+    assert [a.data for a in reorder.axes] == ["ko", "jo", "io", "ki", "ii", "ji"]
     names = primitives(schedule)
     assert names.count("te.split") == 3 and "te.unroll" in names and "te.vectorize" in names
-    assert names[-2:] == ["te.cache_read", "te.compute_at"]
+    # B's 512 x 16 panel packed at jo, the 1024 x 512 block of A at ko
+    assert names[-4:] == ["te.cache_read", "te.compute_at"] * 2
+    splits = [op for op in schedule.primitives() if isinstance(op, loops.SplitOp)]
+    assert {op.axis.data: op.factor.value.data for op in splits}["k"] == 512
+    packs = [op for op in schedule.primitives() if isinstance(op, ComputeAtOp)]
+    assert [op.axis.data for op in packs] == ["jo", "ko"]
+
+
+SQUARE = """te.kernel @sq(%A: tensor<512x512xf32>) -> tensor<512x512xf32> {
+  %C = te.compute "C" (%i: 512, %j: 512) reduce (%k: 512) combiner add init 0.0 : f32 {
+    %a = te.read %A[%i, %k] : tensor<512x512xf32> -> f32
+    %b = te.read %A[%k, %j] : tensor<512x512xf32> -> f32
+    %p = arith.mulf %a, %b : f32
+    te.yield %p : f32
+  } : tensor<512x512xf32>
+  te.return %C : tensor<512x512xf32>
+}"""
+
+
+def test_matmul_of_a_tensor_with_itself_packs_it_once():
+    """A . A: one tensor is both operands; its column panel is packed, not a second copy."""
+    schedule, choices = auto_schedule(only_kernel(parse_module(SQUARE)))
+    assert [c.rule for c in choices] == ["contraction-packed"]
+    assert primitives(schedule).count("te.cache_read") == 1
+    check_native(parse_module(SQUARE), pipeline=AUTO, rtol=1e-4)
 
 
 def test_matmul_with_a_short_reduction_is_not_packed():
