@@ -214,12 +214,6 @@ def _convolution(s: StageSchedule, info: StageInfo, options: Options) -> None:
     lanes = _lanes_for(info, x, options)
     if lanes is None or info.n_spatial == len(info.extents):
         raise NotApplicable("the output rows are not read contiguously in whole vectors")
-    if options.parallel:
-        # Measured (1 thread, 3x3 64->64 and 1x1 256->64 @56): blocked 1.2x (3x3) and
-        # 1.65x (1x1) faster than the streaming order in a serial nest, but slower or
-        # even once the parallel loop is outlined into a task (LLVM then reloads the
-        # inputs after every store to the output): a te-to-loop/parallel.py matter.
-        raise NotApplicable("blocked convolutions only pay in serial loop nests today")
     names, extents = info.names, info.extents
     channel = _weight_channel(info, x)
     block = None if channel is None else _largest_divisor(extents[channel], [CONV_CHANNELS, 2])

@@ -228,11 +228,21 @@ def test_serial_convolution_is_register_blocked_over_channels_and_columns(window
     assert [a.data for a in reorder.axes] == order
 
 
-@pytest.mark.parametrize("w", [13, 16])
-def test_parallel_convolution_keeps_the_streaming_order(w: int):
-    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=w, o=8)))
+def test_parallel_convolution_is_register_blocked_with_channel_blocks_in_parallel():
+    # outlined parallel bodies keep their register tiles (parallel.py clamps the ranges)
+    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=16, o=8)))
     schedule, choices = auto_schedule(conv)
     # the pad read by the convolution is not inlined (it would be redone per reduction step)
+    assert [c.rule for c in choices] == ["elementwise", "convolution"]
+    reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))
+    assert [a.data for a in reorder.axes] == ["n", "oo", "y", "rc", "ry", "xo", "rx", "oi", "xi"]
+    parallel = [op for op in schedule.primitives() if isinstance(op, loops.ParallelOp)]
+    assert [(op.stage.data, op.axis.data) for op in parallel][-1] == ("Y", "oo")
+
+
+def test_convolution_with_ragged_rows_keeps_the_streaming_order():
+    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=13, o=8)))
+    schedule, choices = auto_schedule(conv)
     assert [c.rule for c in choices] == ["elementwise", "reduction"]
     reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))
     assert [a.data for a in reorder.axes] == ["n", "o", "y", "rc", "ry", "rx", "x"]
