@@ -38,7 +38,14 @@ together. With `fma` (the default), a vector `mulf` whose only use is an `addf` 
 contracted into `vector.fma` (one rounding instead of two, as `-ffp-contract=fast`).
 
 A loop that cannot be vectorized keeps its kind (a serial loop for `loop-to-llvm`) and
-counts a `not-vectorized: <reason>` statistic (`dl-opt --pass-statistics`).
+counts a `not-vectorized: <reason>` statistic (`dl-opt --pass-statistics`). A vector wider
+than the static innermost dimension of an access it would load or store (a split by 8 of an
+axis of 5) could never run a whole iteration: the loop becomes the plain serial loop it
+would be as a tail, and counts why.
+
+    loop.for %j = %c0 to %ub step %c1 vectorized<8> { loop.load %A[%i, %j] : memref<3x5xf32> }
+    ->
+    loop.for %j = %c0 to %ub step %c1 { loop.load %A[%i, %j] : memref<3x5xf32> }
 """
 
 from __future__ import annotations
@@ -106,6 +113,10 @@ class NotVectorizable(Exception):
     """Why a loop stays scalar (the text of its `not-vectorized: ...` statistic)."""
 
 
+class NeverFits(NotVectorizable):
+    """The vector is wider than a dimension it runs along: not one whole vector fits in it."""
+
+
 @dataclass
 class Reduction:
     """`store(combine(load(acc[M]), x), acc[M])` with M invariant in the loop."""
@@ -120,6 +131,8 @@ class Plan:
     """What each op of a vectorizable loop body becomes."""
 
     lanes: int
+    # the smallest static innermost extent of the contiguous accesses: no vector is wider
+    fit: int | None = None
     contiguous: set[AccessOp] = field(default_factory=set[AccessOp])
     reductions: list[Reduction] = field(default_factory=list[Reduction])
     varying: set[SSAValue] = field(default_factory=set[SSAValue])
@@ -155,13 +168,22 @@ class LoopVectorizePass(FunctionPass):
                 statistic("vectorized")
             except NotVectorizable as reason:
                 statistic(f"not-vectorized: {reason}")
+                if isinstance(reason, NeverFits):
+                    # loop.for ... vectorized<8> -> loop.for ...  (what its scalar tail would be)
+                    loop.properties["kind"] = LoopKindAttr(LoopKind.SERIAL)
+                    del loop.properties["vector_width"]
 
 
 def vectorize(loop: ForOp, max_bits: int = 256, fma: bool = True, unroll_max: int = 4) -> None:
     """Rewrite one `vectorized<N>` loop in place (raises NotVectorizable, leaving it as it was)."""
     plan = analyze(loop, max_bits)
     total = loop.trip_count()
-    if total and total % plan.lanes == 0 and total // plan.lanes <= unroll_max:
+    if (
+        total
+        and total % plan.lanes == 0
+        and total // plan.lanes <= unroll_max
+        and (plan.fit is None or total <= plan.fit)
+    ):
         # A few vectors' worth (a 16-wide row of a register tile): one wide vector, which
         # LLVM splits into registers op by op, so each row's ops stay together.
         plan.lanes = total
@@ -261,6 +283,17 @@ def analyze(loop: ForOp, max_bits: int) -> Plan:
     plan.lanes = max(1, min(width, max_bits // bits))
     if plan.lanes == 1:
         raise NotVectorizable("the vector width is 1 lane")
+    for access in plan.contiguous:
+        memref = access.memref.type
+        assert isa(memref, MemRefType)
+        inner = memref.get_shape()[-1]
+        if inner >= 0 and (plan.fit is None or inner < plan.fit):
+            plan.fit = inner
+    if plan.fit is not None and plan.lanes > plan.fit:
+        raise NeverFits(
+            f"a vector of {plan.lanes} lanes is wider than the innermost dimension "
+            f"({plan.fit}) of an access"
+        )
     return plan
 
 

@@ -140,3 +140,24 @@ loop.func @not_vectorized(%a: memref<8x8xf32>, %b: memref<8xf32>, %c: memref<8xi
   }
   loop.return
 }
+
+// -----
+
+/// A vector wider than the innermost dimension it runs along (a split by 8 of an axis of 5)
+/// could never run a whole iteration: the loop becomes the plain serial loop, no vector op.
+// CHECK-LABEL: loop.func @wider_than_the_row
+// CHECK:         loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      loop.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<3x5xf32>
+// CHECK-NOT:     vector
+// CHECK:         loop.return
+loop.func @wider_than_the_row(%a: memref<3x5xf32>, %n: index, %b: memref<3x5xf32>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c5 = arith.constant 5 : index
+  %ub = loop.min %n, %c5
+  loop.for %j = %c0 to %ub step %c1 vectorized<8> {
+    %x = loop.load %a[%c1, %j] : memref<3x5xf32>
+    loop.store %x, %b[%c1, %j] : memref<3x5xf32>
+  }
+  loop.return
+}

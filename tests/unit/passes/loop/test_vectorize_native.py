@@ -84,6 +84,65 @@ def test_dynamic_bounds_from_loop_min(m: int):
     check_transform(elementwise(33, 8, dynamic=True), "loop-vectorize", index_value=m)
 
 
+def narrow_rows(n: int, width: int, wide: int) -> str:
+    # out[i, j] = a[i, j] + w[i, j] over j < min(%m, n, wide), where w's rows are `wide` long
+    return f"""
+loop.func @k(%a: memref<3x{n}xf32>, %w: memref<3x{wide}xf32>, %m: index, %out: memref<3x{n}xf32>) attributes {{num_outputs = 1 : i64}} {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %cn = arith.constant {min(n, wide)} : index
+  %ub = loop.min %m, %cn
+  loop.for %i = %c0 to %c3 step %c1 {{
+    loop.for %j = %c0 to %ub step %c1 vectorized<{width}> {{
+      %x = loop.load %a[%i, %j] : memref<3x{n}xf32>
+      %y = loop.load %w[%i, %j] : memref<3x{wide}xf32>
+      %z = arith.addf %x, %y : f32
+      loop.store %z, %out[%i, %j] : memref<3x{n}xf32>
+    }}
+  }}
+  loop.return
+}}"""
+
+
+def vectorize_statistics(text: str) -> dict[str, int]:
+    module = parse_module(text)
+    stats = PassStatistics()
+    PassManager.parse("loop-vectorize", make_context(), instruments=[stats]).run(module)
+    module.verify()
+    return stats.counts["loop-vectorize"]
+
+
+@pytest.mark.parametrize(("n", "width"), [(1, 2), (1, 8), (5, 8), (7, 8), (3, 4)])
+@pytest.mark.parametrize("m", [0, 1, 3, 40])
+def test_vector_wider_than_the_row_leaves_a_serial_loop(n: int, width: int, m: int):
+    # a split by `width` of an axis of n < width: no vector of `width` lanes fits a row
+    text = elementwise(n, width, dynamic=True)
+    result = check_transform(text, "loop-vectorize", index_value=m)
+    loops = [op for op in result.walk() if isinstance(op, ForOp)]
+    assert [loop.loop_kind for loop in loops] == [LoopKind.SERIAL, LoopKind.SERIAL]
+    assert "vector" not in str(result)
+    reason = f"a vector of {width} lanes is wider than the innermost dimension ({n}) of an access"
+    assert vectorize_statistics(text) == {f"not-vectorized: {reason}": 1}
+
+
+@pytest.mark.parametrize(("n", "wide"), [(13, 5), (5, 13), (33, 8)])
+@pytest.mark.parametrize("m", [4, 13, 40])
+def test_the_narrowest_row_decides(n: int, wide: int, m: int):
+    # vectorized<8> fits a row of 8 or more, whichever access it is
+    text = narrow_rows(n, 8, wide)
+    result = check_transform(text, "loop-vectorize", index_value=m)
+    vectorized = min(n, wide) >= 8
+    assert any(isinstance(op, VLoadOp) for op in result.walk()) == vectorized
+    assert ("vectorized" in vectorize_statistics(text)) == vectorized
+
+
+@pytest.mark.parametrize("n", [1, 3, 7])
+def test_reduction_wider_than_the_row(n: int):
+    result = check_transform(reduction(n, 8, "addf"), "loop-vectorize")
+    assert "vector" not in str(result)
+
+
 @pytest.mark.parametrize(
     ("combiner", "element"),
     [("addf", "f32"), ("mulf", "f32"), ("maximumf", "f32"), ("minimumf", "f64"), ("addi", "i32")],
