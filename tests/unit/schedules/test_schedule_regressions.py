@@ -44,12 +44,6 @@ def copy_kernel(extents: tuple[int, ...], factor: int) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="loop-vectorize emits a loop.vload wider than the innermost dimension when the "
-    "vectorized loop (a split factor) is longer than the axis it covers",
-)
 @pytest.mark.parametrize("extents, factor", [((1,), 2), ((5,), 8), ((3, 5), 8)])
 def test_vector_wider_than_its_dimension(extents: tuple[int, ...], factor: int):
     check_text(copy_kernel(extents, factor))
@@ -78,13 +72,6 @@ te.schedule @k {
 # (real memory, known values) instead of faulting or reading garbage.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="cache_write of an rfactor stage drops the tail bound of a split that does not "
-    "divide: the cached stage's loop over ki runs all 5 iterations (ko * 5 + ki < 3 is not "
-    "checked) and sums rows of A past the reduction",
-)
 def test_cache_write_of_rfactor_keeps_the_split_tail():
     check_text(RFACTOR_OF_A_TAIL.replace("FACTOR", "5"))
 

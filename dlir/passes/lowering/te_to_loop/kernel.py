@@ -79,6 +79,7 @@ class _Planner:
                 for loop in plan.loops
             ]
         plan.inline, plan.attach, plan.store = given.inline, given.attach, given.store
+        plan.axis_bounds = given.axis_bounds
         plan.scope = given.scope
         return plan
 
@@ -162,16 +163,23 @@ class _KernelLowering:
         def compute(b: Builder, ivs: dict[int, SSAValue]) -> None:
             b.insert(StoreOp(value(b, ivs), buffer, point(ivs)))
 
+        def initialize(b: Builder, ivs: dict[int, SSAValue]) -> None:
+            assert stage.init is not None
+            b.insert(StoreOp(element_constant(b, stage.init), buffer, point(ivs)))
+
+        bounds = plan.all_bounds()
+        if stage.init is not None and _bounds_a_point(stage, plan):
+            # an rfactor stage's points past the reduction (f >= K for f = fuse(ko, ki))
+            # are never computed: they hold the identity, the stage reducing them adds it
+            spatial_loops = [p for p, loop in enumerate(loops) if not loop.is_reduction]
+            build_nest(builder, loops, spatial_loops, plan.bounds, ivs, initialize)
         first = plan.first_reduction()
         if first is None:
             everything = range(len(loops))
-            build_nest(builder, loops, everything, plan.bounds, ivs, compute, enter=enter)
+            build_nest(builder, loops, everything, bounds, ivs, compute, enter=enter)
             return
-        assert stage.combiner is not None and stage.init is not None
-        combiner, init = stage.combiner.data, stage.init
-
-        def initialize(b: Builder, ivs: dict[int, SSAValue]) -> None:
-            b.insert(StoreOp(element_constant(b, init), buffer, point(ivs)))
+        assert stage.combiner is not None
+        combiner = stage.combiner.data
 
         def accumulate(b: Builder, ivs: dict[int, SSAValue]) -> None:
             new = value(b, ivs)
@@ -182,10 +190,10 @@ class _KernelLowering:
         def reduce_at(b: Builder, ivs: dict[int, SSAValue]) -> None:
             inside = range(first, len(loops))
             init_loops = [p for p in inside if not loops[p].is_reduction]
-            build_nest(b, loops, init_loops, plan.bounds, ivs, initialize)
-            build_nest(b, loops, inside, plan.bounds, ivs, accumulate, enter=enter)
+            build_nest(b, loops, init_loops, bounds, ivs, initialize)
+            build_nest(b, loops, inside, bounds, ivs, accumulate, enter=enter)
 
-        build_nest(builder, loops, range(first), plan.bounds, ivs, reduce_at, enter=enter)
+        build_nest(builder, loops, range(first), bounds, ivs, reduce_at, enter=enter)
 
     def _enter(self, consumer: ComputeOp, plan: StagePlan) -> Enter | None:
         """At each loop of `consumer`: the buffers of the stages stored there, then the
@@ -257,6 +265,12 @@ class _KernelLowering:
         self.stored[stage.result] = region
         block = builder.insertion_point.block
         self.loop_allocs.append((alloc, block))
+
+
+def _bounds_a_point(stage: ComputeOp, plan: StagePlan) -> bool:
+    """Whether an axis bound of `plan` uses only spatial axes: it skips whole points."""
+    spatial = {a.data for a in stage.spatial_axes.data}
+    return any(set(b.axes) <= spatial for b in plan.axis_bounds)
 
 
 def _returned(kernel: KernelOp) -> list[SSAValue]:

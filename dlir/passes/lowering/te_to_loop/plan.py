@@ -48,6 +48,23 @@ class Bound:
     limit: int
 
 
+@dataclass(frozen=True)
+class AxisBound:
+    """`expr < limit` over the stage's axes (dim N = the axis `axes[N]`), not its loops:
+    a bound an rfactor stage inherits (`ko * 4 + ki < K` for the axes ko, ki). The
+    plan's axis expressions turn it into a `Bound` over the loops, after splits or a
+    move to a region's origin (compute_at)."""
+
+    expr: AffineExpr
+    limit: int
+    axes: tuple[str, ...]
+
+    def over_loops(self, axes: dict[str, AffineExpr]) -> Bound:
+        """This bound with each axis replaced by its expression `axes[axis]`."""
+        values = [axes[axis] for axis in self.axes]
+        return Bound(simplify(self.expr.replace_dims_and_symbols(values, [])), self.limit)
+
+
 @dataclass
 class StagePlan:
     """The loops of a stage, outermost first, and its axes as expressions of their indices.
@@ -71,6 +88,12 @@ class StagePlan:
     origin: tuple[AffineExpr, ...] | None = None
     """Where its buffer starts, per spatial axis, for a buffer holding only a region
     (compute_at/store_at): the stage stores `axis - origin`."""
+    axis_bounds: list[AxisBound] = field(default_factory=list[AxisBound])
+    """Bounds over its axes (an rfactor stage's), whatever its loops and origin."""
+
+    def all_bounds(self) -> list[Bound]:
+        """`bounds` and `axis_bounds`, all over the loops (dims past them: origins)."""
+        return [*self.bounds, *(b.over_loops(self.axes) for b in self.axis_bounds)]
 
     def first_reduction(self) -> int | None:
         """The position of the outermost reduction loop, if any."""

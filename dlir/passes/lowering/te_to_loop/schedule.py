@@ -45,7 +45,7 @@ from dlir.dialects.te.schedule import PrimitiveOp, ScheduleOp
 from dlir.ir.diagnostics import Diagnostic, DiagnosticError
 from dlir.ir.verify import source_loc
 from dlir.passes.lowering.te_to_loop import rewrite
-from dlir.passes.lowering.te_to_loop.plan import Bound, PlanLoop, StagePlan
+from dlir.passes.lowering.te_to_loop.plan import AxisBound, Bound, PlanLoop, StagePlan
 
 # Primitives that place a stage without changing its loops.
 _PLACEMENT = (
@@ -113,8 +113,8 @@ class _Recipe:
 
     base: list[tuple[str, int]]
     """The stage's axes as its loops start, outermost first: (name, extent)."""
-    bounds: list[Bound] = field(default_factory=list[Bound])
-    """Bounds over the base loops (dim N = base[N]) the stage starts with (rfactor)."""
+    axis_bounds: list[AxisBound] = field(default_factory=list[AxisBound])
+    """Bounds over the stage's axes it starts with (rfactor: `ko * 4 + ki < K`)."""
     steps: list[_Split | _Fuse] = field(default_factory=list[_Split | _Fuse])
     unroll: dict[str, int] = field(default_factory=dict[str, int])
     touched: bool = False
@@ -125,7 +125,7 @@ class _Recipe:
         current = {name: extents.get(name, extent) for name, extent in self.base}
         dims = {name: n for n, (name, _) in enumerate(self.base)}
         axes = {name: AffineExpr.dimension(n) for n, (name, _) in enumerate(self.base)}
-        algebra = _Algebra(dims, axes, len(dims), list(self.bounds))
+        algebra = _Algebra(dims, axes, len(dims))
         for step in self.steps:
             if isinstance(step, _Split):
                 extent = current.pop(step.axis)
@@ -158,7 +158,9 @@ class ScheduledKernel:
         stage = self.state.stages[name]
         recipe = self.recipes[name]
         algebra, current = recipe.algebra(extents or {})
-        return _plan(stage, algebra, current, recipe.unroll)
+        plan = _plan(stage, algebra, current, recipe.unroll)
+        plan.axis_bounds = list(recipe.axis_bounds)
+        return plan
 
 
 def scheduled_plans(kernel: KernelOp, schedule: ScheduleOp) -> ScheduledKernel:
@@ -239,8 +241,13 @@ def _add_stages(
     elif isinstance(primitive, te_stages.CacheWriteOp):
         cache = primitive.cache.data
         rewrite.cache_write(work, ops[name], cache)
+        # the cache computes what the stage did: it keeps the stage's bounds (an rfactor
+        # stage's ko * 4 + ki < K); the copy copies every point (those past the
+        # reduction hold the identity), so it has none
+        old = recipes[name]
         recipes[cache] = _fresh(state.stages[cache])
-        recipes[name] = _fresh(state.stages[name], recipes[name].touched)
+        recipes[cache].axis_bounds = list(old.axis_bounds)
+        recipes[name] = _fresh(state.stages[name], old.touched)
     else:
         factored = primitive.factored.data
         axis = primitive.axis.data
@@ -251,16 +258,27 @@ def _add_stages(
         others = [(a.name, a.extent) for a in model.axes if a.kind == "reduce"]
         rewrite.rfactor(work, stage, factored, (axis, extents[axis]), others, reduce, algebra.dims)
         # the new stage keeps the bounds of splits that do not divide (ko * 4 + ki < K)
+        # (its loops are its axes), over its axes, so that its cache and a move to a
+        # region's origin keep them
         recipe = _fresh(model, touched=True)
-        order = [AffineExpr.dimension(0)] * algebra.next_dim
-        position = {loop: n for n, (loop, _) in enumerate(recipe.base)}
-        for loop, dim in algebra.dims.items():
-            order[dim] = AffineExpr.dimension(position[loop])
-        recipe.bounds = [
-            Bound(b.expr.replace_dims_and_symbols(order, []), b.limit) for b in algebra.bounds
+        # (and those the stage had itself: an rfactor of an rfactor stage)
+        inherited = [b.over_loops(algebra.axes) for b in recipes[name].axis_bounds]
+        loops = sorted(algebra.dims, key=lambda loop: algebra.dims[loop])
+        recipe.axis_bounds = [
+            _axis_bound(b, algebra.dims, loops) for b in [*algebra.bounds, *inherited]
         ]
         recipes[factored] = recipe
         recipes[name] = _fresh(state.stages[name], recipes[name].touched)
+
+
+def _axis_bound(bound: Bound, dims: Mapping[str, int], loops: list[str]) -> AxisBound:
+    """`bound` over the loops numbered by `dims` as a bound over the loops (axes) it
+    uses: `d3 * 5 + d4 < 3` with d3 = ko, d4 = ki -> `d0 * 5 + d1 < 3` over (ko, ki)."""
+    used = [loop for loop in loops if dims[loop] in bound.expr.used_dims()]
+    order = [AffineExpr.dimension(0)] * (max(dims.values(), default=-1) + 1)
+    for n, loop in enumerate(used):
+        order[dims[loop]] = AffineExpr.dimension(n)
+    return AxisBound(bound.expr.replace_dims_and_symbols(order, []), bound.limit, tuple(used))
 
 
 def _tensor(work: KernelOp, name: str, ops: dict[str, ComputeOp]) -> SSAValue:
