@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
-from xdsl.dialects import arith
+from xdsl.dialects import arith, math
 from xdsl.dialects.builtin import TensorType, f32, i32
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.hints import isa
@@ -409,3 +409,34 @@ def random_kernels(
     family = draw(st.sampled_from(list(families)))
     element = draw(st.sampled_from([f32, i32]))
     return draw(FAMILIES[family](name, element))
+
+
+def softmax_kernel(rows: int, cols: int) -> KernelOp:
+    """Row softmax as four stages, two of them reductions over a row: max, exp, sum, divide.
+
+    M[i] = max_k X[i, k]; E[i, j] = exp(X[i, j] - M[i]); S[i] = sum_k E[i, k]; Y = E / S
+    """
+    x_type = TensorType(f32, [rows, cols])
+    kb = KernelBuilder("softmax", [("X", x_type)])
+    x = kb["X"]
+
+    def element(b: StageBody, i: SSAValue, k: SSAValue) -> SSAValue:
+        return b.read(x, i, k)
+
+    row_max = kb.compute("M", [("i", rows)], element, reduce=[("k", cols)], combiner="max")
+
+    def exp(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
+        shifted = b.insert(arith.SubfOp(b.read(x, i, j), b.read(row_max, i))).result
+        return b.insert(math.ExpOp(shifted)).result
+
+    e = kb.compute("E", [("i", rows), ("j", cols)], exp)
+
+    def exp_at(b: StageBody, i: SSAValue, k: SSAValue) -> SSAValue:
+        return b.read(e, i, k)
+
+    total = kb.compute("S", [("i", rows)], exp_at, reduce=[("k", cols)])
+
+    def divide(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
+        return b.insert(arith.DivfOp(b.read(e, i, j), b.read(total, i))).result
+
+    return kb.finish(kb.compute("Y", [("i", rows), ("j", cols)], divide))

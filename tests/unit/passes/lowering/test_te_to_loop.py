@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 from xdsl.dialects import arith
-from xdsl.dialects import math as xmath
 from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
@@ -31,6 +30,7 @@ from dlir.parser import parse_module, print_module
 from dlir.passes import PASSES, run_pipeline
 from dlir.passes.lowering import LOWERING_PASSES
 from dlir.passes.lowering.te_to_loop import differential
+from dlir.testing.te_kernels import softmax_kernel
 
 Array = differential.Array
 
@@ -103,26 +103,6 @@ def test_matmul_serial_option():
     lowered = check_native(matmul_kernel("mm", 4, 4, 4), pipeline="te-to-loop{parallel=false}")
     kinds = {op.loop_kind for op in lowered.walk() if isinstance(op, ForOp)}
     assert kinds == {LoopKind.SERIAL}
-
-
-def softmax_kernel(rows: int, cols: int) -> KernelOp:
-    """max, exp-sum and divide: four stages, two of them reductions over a row."""
-    x_type = TensorType(f32, [rows, cols])
-    kb = KernelBuilder("softmax", [("X", x_type)])
-    x = kb["X"]
-    row_max = kb.compute("M", [("i", rows)], read_at(x), reduce=[("k", cols)], combiner="max")
-
-    def exp(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
-        shifted = b.insert(arith.SubfOp(b.read(x, i, j), b.read(row_max, i))).result
-        return b.insert(xmath.ExpOp(shifted)).result
-
-    e = kb.compute("E", [("i", rows), ("j", cols)], exp)
-    total = kb.compute("S", [("i", rows)], read_at(e), reduce=[("k", cols)])
-
-    def divide(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
-        return b.insert(arith.DivfOp(b.read(e, i, j), b.read(total, i))).result
-
-    return kb.finish(kb.compute("Y", [("i", rows), ("j", cols)], divide))
 
 
 @pytest.mark.parametrize("rows, cols", [(1, 1), (7, 33), (13, 100)])

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xdsl.dialects import arith
-from xdsl.dialects import math as xmath
 from xdsl.dialects.builtin import ModuleOp, TensorType, f32
 from xdsl.ir import SSAValue
 
@@ -27,6 +26,7 @@ from dlir.ir.diagnostics import DiagnosticError
 from dlir.parser import parse_module, print_module
 from dlir.passes import run_pipeline
 from dlir.passes.lowering.te_to_loop import differential
+from dlir.testing.te_kernels import softmax_kernel
 
 EXAMPLE = Path(__file__).parents[4] / "examples" / "matmul_te.mlir"
 
@@ -43,26 +43,6 @@ def read_at(tensor: SSAValue, *order: int) -> BodyFn:
 
 def check_native(module: ModuleOp, pipeline: str = "te-to-loop", rtol: float = 1e-5) -> ModuleOp:
     return differential.check_native(module, None, pipeline, rtol)
-
-
-def softmax_kernel(rows: int, cols: int) -> KernelOp:
-    """max, exp-sum and divide: four stages, two of them reductions over a row."""
-    x_type = TensorType(f32, [rows, cols])
-    kb = KernelBuilder("softmax", [("X", x_type)])
-    x = kb["X"]
-    row_max = kb.compute("M", [("i", rows)], read_at(x), reduce=[("k", cols)], combiner="max")
-
-    def exp(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
-        shifted = b.insert(arith.SubfOp(b.read(x, i, j), b.read(row_max, i))).result
-        return b.insert(xmath.ExpOp(shifted)).result
-
-    e = kb.compute("E", [("i", rows), ("j", cols)], exp)
-    total = kb.compute("S", [("i", rows)], read_at(e), reduce=[("k", cols)])
-
-    def divide(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
-        return b.insert(arith.DivfOp(b.read(e, i, j), b.read(total, i))).result
-
-    return kb.finish(kb.compute("Y", [("i", rows), ("j", cols)], divide))
 
 
 def scheduled(kernel: KernelOp) -> tuple[ModuleOp, Schedule]:
