@@ -4,15 +4,12 @@ the interpreter: the loop passes on the loop nests that schedules really produce
 from __future__ import annotations
 
 import pytest
-from xdsl.dialects import arith
-from xdsl.dialects import math as xmath
-from xdsl.dialects.builtin import ModuleOp, TensorType, f32
-from xdsl.ir import SSAValue
+from xdsl.dialects.builtin import ModuleOp
 
 from dlir.dialects.loop import ForOp, LoopKind
-from dlir.dialects.te.builder import KernelBuilder, Schedule, StageBody, matmul_kernel
-from dlir.dialects.te.kernel import KernelOp
+from dlir.dialects.te.builder import Schedule, matmul_kernel
 from dlir.passes.lowering.te_to_loop.differential import check_native
+from dlir.testing.te_kernels import softmax_kernel
 
 PIPELINE = "te-to-loop,loop-unroll,loop-vectorize"
 
@@ -34,34 +31,6 @@ def test_matmul_tiled_vectorized_unrolled(m: int, n: int, k: int):
     s["C"].unroll("ki")
     lowered = check_native(module, None, PIPELINE, rtol=1e-4)
     assert no_annotations_left(lowered)
-
-
-def softmax_kernel(rows: int, cols: int) -> KernelOp:
-    """max, exp, sum and divide over each row: reductions and elementwise stages."""
-    x_type = TensorType(f32, [rows, cols])
-    kb = KernelBuilder("softmax", [("X", x_type)])
-    x = kb["X"]
-
-    def read_x(b: StageBody, i: SSAValue, k: SSAValue) -> SSAValue:
-        return b.read(x, i, k)
-
-    row_max = kb.compute("M", [("i", rows)], read_x, reduce=[("k", cols)], combiner="max")
-
-    def exp(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
-        shifted = b.insert(arith.SubfOp(b.read(x, i, j), b.read(row_max, i))).result
-        return b.insert(xmath.ExpOp(shifted)).result
-
-    e = kb.compute("E", [("i", rows), ("j", cols)], exp)
-
-    def read_e(b: StageBody, i: SSAValue, k: SSAValue) -> SSAValue:
-        return b.read(e, i, k)
-
-    total = kb.compute("S", [("i", rows)], read_e, reduce=[("k", cols)])
-
-    def divide(b: StageBody, i: SSAValue, j: SSAValue) -> SSAValue:
-        return b.insert(arith.DivfOp(b.read(e, i, j), b.read(total, i))).result
-
-    return kb.finish(kb.compute("Y", [("i", rows), ("j", cols)], divide))
 
 
 @pytest.mark.parametrize(("rows", "cols"), [(3, 13), (2, 40)])
