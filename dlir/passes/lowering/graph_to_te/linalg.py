@@ -38,7 +38,7 @@ from xdsl.ir import Attribute, SSAValue
 
 from dlir.dialects import graph
 from dlir.dialects.graph.common import ints, tensor_type
-from dlir.dialects.te.builder import KernelBuilder, StageBody
+from dlir.dialects.te.builder import BodyFn, KernelBuilder, StageBody
 from dlir.passes.lowering.graph_to_te.common import (
     NotConvertible,
     binary,
@@ -267,11 +267,23 @@ def max_pool2d(
     The padding is -inf (the integer minimum for integers), so that it never wins.
     """
     (x,) = inputs
-    element = tensor_type(x).get_element_type()
+    fill = lowest(tensor_type(x).get_element_type())
+    check_nonempty(_window_geometry(op)[0], tensor_type(x).get_shape())
+    axes, reduce, window = _pool_window(op, kb, x, fill)
+    return [kb.compute("Y", axes, window, reduce=reduce, combiner="max", init=fill)]
+
+
+Axes = list[tuple[str, int]]
+
+
+def _pool_window(
+    op: graph.MaxPool2dOp | graph.AvgPool2dOp, kb: KernelBuilder, x: SSAValue, fill: float
+) -> tuple[Axes, Axes, BodyFn]:
+    """The output axes, the window axes and the body reading a window's element from the
+    input padded with `fill` (a "pad" stage, if padded), shared by the poolings."""
     (n, c, oh, ow), (kh, kw), (sh, sw), (top, left) = _window_geometry(op)
-    check_nonempty((n, c, oh, ow), tensor_type(x).get_shape())
     height, width = (oh - 1) * sh + kh, (ow - 1) * sw + kw
-    source = pad_hw(kb, x, top, left, height, width, lowest(element))
+    source = pad_hw(kb, x, top, left, height, width, fill)
 
     def window(
         body: StageBody,
@@ -285,10 +297,7 @@ def max_pool2d(
         row, column = affine(body, (by, sh), (ry, 1)), affine(body, (bx, sw), (rx, 1))
         return body.read(source, bn, bc, row, column)
 
-    axes = [("n", n), ("c", c), ("y", oh), ("x", ow)]
-    reduce = [("ry", kh), ("rx", kw)]
-    fill = lowest(element)
-    return [kb.compute("Y", axes, window, reduce=reduce, combiner="max", init=fill)]
+    return [("n", n), ("c", c), ("y", oh), ("x", ow)], [("ry", kh), ("rx", kw)], window
 
 
 def _counted(
@@ -355,23 +364,8 @@ def avg_pool2d(
     (n, c, oh, ow), (kh, kw), (sh, sw), (top, left) = _window_geometry(op)
     _, _, bottom, right = ints(op.pads)
     check_nonempty((n, c, oh, ow), (h, w))
-    height, width = (oh - 1) * sh + kh, (ow - 1) * sw + kw
-    source = pad_hw(kb, x, top, left, height, width, 0)
-
-    def window(
-        body: StageBody,
-        bn: SSAValue,
-        bc: SSAValue,
-        by: SSAValue,
-        bx: SSAValue,
-        ry: SSAValue,
-        rx: SSAValue,
-    ) -> SSAValue:
-        row, column = affine(body, (by, sh), (ry, 1)), affine(body, (bx, sw), (rx, 1))
-        return body.read(source, bn, bc, row, column)
-
-    axes = [("n", n), ("c", c), ("y", oh), ("x", ow)]
-    total = kb.compute("sum", axes, window, reduce=[("ry", kh), ("rx", kw)])
+    axes, reduce, window = _pool_window(op, kb, x, 0)
+    total = kb.compute("sum", axes, window, reduce=reduce)
     include = op.count_include_pad is not None
     rows_in = (-top, h + bottom) if include else (0, h)
     columns_in = (-left, w + right) if include else (0, w)
