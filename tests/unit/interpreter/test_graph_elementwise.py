@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol, overload
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
 from xdsl.dialects.builtin import f16, f32, i32
 from xdsl.ir import Operation, SSAValue
 
 from dlir.dialects import graph
 from dlir.dialects.graph.elementwise import BinaryOp
-
-Array = NDArray[Any]
-Made = Operation | Sequence[Operation]
-
-
-class RunGraph(Protocol):
-    """The `run_graph` fixture (conftest.py): build `@f` from `make`, interpret it on the arrays."""
-
-    @overload
-    def __call__(self, make: Callable[[SSAValue], Made], a: Array, /) -> Array: ...
-    @overload
-    def __call__(
-        self, make: Callable[[SSAValue, SSAValue], Made], a: Array, b: Array, /
-    ) -> Array: ...
-    @overload
-    def __call__(
-        self, make: Callable[[SSAValue, SSAValue, SSAValue], Made], a: Array, b: Array, c: Array, /
-    ) -> Array: ...
-    @overload
-    def __call__(self, make: Callable[..., Made], /, *arrays: Array) -> Array: ...
-
+from dlir.testing.graphs import Array, RunGraph
 
 rng = np.random.default_rng(0)
 
