@@ -85,6 +85,26 @@ def minimum(op: graph.MinimumOp, args: Sequence[Array]) -> Array:
     return np.minimum(args[0], args[1])
 
 
+@GRAPH_OPS.register(graph.EqualOp)
+def equal(op: graph.EqualOp, args: Sequence[Array]) -> Array:
+    return np.equal(args[0], args[1])
+
+
+@GRAPH_OPS.register(graph.LessOp)
+def less(op: graph.LessOp, args: Sequence[Array]) -> Array:
+    return np.less(args[0], args[1])
+
+
+@GRAPH_OPS.register(graph.GreaterOp)
+def greater(op: graph.GreaterOp, args: Sequence[Array]) -> Array:
+    return np.greater(args[0], args[1])
+
+
+@GRAPH_OPS.register(graph.WhereOp)
+def where(op: graph.WhereOp, args: Sequence[Array]) -> Array:
+    return np.where(args[0], args[1], args[2])
+
+
 @GRAPH_OPS.register(graph.ReluOp)
 def relu(op: graph.ReluOp, args: Sequence[Array]) -> Array:
     x = args[0]
@@ -300,6 +320,23 @@ def batch_norm(op: graph.BatchNormOp, args: Sequence[Array]) -> Array:
     return (x - mean) / np.sqrt(var + eps) * scale + bias
 
 
+@GRAPH_OPS.register(graph.LrnOp)
+def lrn(op: graph.LrnOp, args: Sequence[Array]) -> Array:
+    # square_sum[c] sums x^2 over channels [c - floor((size-1)/2), c + ceil((size-1)/2)]
+    x = args[0]
+    size = op.size.value.data
+    before, after = (size - 1) // 2, size // 2
+    squares = x * x
+    channels = x.shape[1]
+    square_sum = np.zeros_like(x)
+    for c in range(channels):
+        low, high = max(0, c - before), min(channels, c + after + 1)
+        square_sum[:, c] = np.sum(squares[:, low:high], axis=1, dtype=x.dtype)
+    scale = scalar(x, op.alpha.value.data / size)
+    bias, beta = scalar(x, op.bias.value.data), scalar(x, op.beta.value.data)
+    return x / np.power(bias + scale * square_sum, beta)
+
+
 # --- reductions ---------------------------------------------------------------------------
 
 
@@ -363,6 +400,22 @@ def pad(op: graph.PadOp, args: Sequence[Array]) -> Array:
 def slice_(op: graph.SliceOp, args: Sequence[Array]) -> Array:
     bounds = zip(ints(op.starts), ints(op.ends), ints(op.steps), strict=True)
     return args[0][tuple(slice(start, end, step) for start, end, step in bounds)]
+
+
+@GRAPH_OPS.register(graph.GatherOp)
+def gather(op: graph.GatherOp, args: Sequence[Array]) -> Array:
+    # numpy.take; an index outside [-n, n) is an error here (native code clamps it)
+    data, indices = args
+    axis = op.axis.value.data % data.ndim
+    size = data.shape[axis]
+    outside = np.flatnonzero((indices < -size) | (indices >= size))
+    if outside.size:
+        bad = int(indices.reshape(-1)[outside[0]])
+        raise InterpreterError(
+            f"graph.gather index {bad} is out of range for axis {axis} of size {size}: "
+            f"indices must be in [{-size}, {size})"
+        )
+    return np.take(data, indices, axis=axis)
 
 
 @GRAPH_OPS.register(graph.BroadcastToOp)

@@ -2,8 +2,9 @@
 
 ABI convention (shared with `dlir.passes.lowering.func_to_llvm`): a memref argument is passed
 as a **bare pointer to contiguous row-major data** (`memref<4x8xf32>` -> `!llvm.ptr`); scalars
-(`index`, iN, f32, f64) are passed by value, `index` as i64. The lowering keeps the original
-argument types in the function's `dlir.signature` attribute:
+(`index`, iN, f32, f64) are passed by value, `index` as i64. An i1 buffer is a numpy bool
+array: one byte per element, 0 or 1 (`loop-to-llvm` loads and stores i1 elements as i8).
+The lowering keeps the original argument types in the function's `dlir.signature` attribute:
 
     llvm.func @vadd(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr {llvm.noalias}, %n: i64)
         attributes {dlir.signature = [memref<?xf32>, memref<?xf32>, memref<?xf32>, index]}
@@ -46,6 +47,7 @@ NUM_OUTPUTS_ATTR = "dlir.num_outputs"
 _DTYPES: dict[str, np.dtype[np.generic]] = {
     "f32": np.dtype(np.float32),
     "f64": np.dtype(np.float64),
+    "i1": np.dtype(np.bool_),
     "i8": np.dtype(np.int8),
     "i16": np.dtype(np.int16),
     "i32": np.dtype(np.int32),
@@ -53,7 +55,8 @@ _DTYPES: dict[str, np.dtype[np.generic]] = {
     "index": np.dtype(np.int64),
 }
 CType = type[
-    ctypes.c_float
+    ctypes.c_bool
+    | ctypes.c_float
     | ctypes.c_double
     | ctypes.c_int8
     | ctypes.c_int16
@@ -61,6 +64,7 @@ CType = type[
     | ctypes.c_int64
 ]
 _CTYPES: dict[str, CType] = {
+    "bool": ctypes.c_bool,
     "float32": ctypes.c_float,
     "float64": ctypes.c_double,
     "int8": ctypes.c_int8,
@@ -205,7 +209,7 @@ def _dtype_of(ty: Attribute, what: str) -> np.dtype[np.generic]:
     if isinstance(ty, IntegerType) and f"i{ty.bitwidth}" in _DTYPES:
         return _DTYPES[f"i{ty.bitwidth}"]
     raise ArgumentError(
-        f"{what}: type {ty} cannot cross the Python boundary (expected f32, f64, i8..i64, index or a memref of those)"
+        f"{what}: type {ty} cannot cross the Python boundary (expected f32, f64, i1, i8..i64, index or a memref of those)"
     )
 
 
@@ -313,6 +317,10 @@ def _scalar(where: str, spec: ScalarArg, value: object) -> object:
     # np.float32(1.5) and friends are np.generic; a 0-d or larger ndarray is not a scalar.
     if isinstance(value, np.generic):
         value = cast(object, value.item())
+    if spec.dtype == np.bool_:
+        if not isinstance(value, bool):
+            raise ArgumentError(f"{where}: expected a bool, got {type(value).__name__}")
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ArgumentError(f"{where}: expected a scalar {spec.dtype}, got {type(value).__name__}")
     if spec.dtype.kind == "f":

@@ -13,10 +13,10 @@ category (`fusion_category(op)`). Its op class is the one place for its semantic
 tensor-expression definition (a later issue) goes on the class, next to `infer_type`.
 
 The submodules group the ops by concept: `func` (func, return, constant, call_dps),
-`elementwise`, `nn` (matmul, conv2d, pooling), `norm` (softmax, layer_norm, batch_norm),
-`shape`, `reduce`; `fusion` holds the categories, `common` the shared type helpers (and
-`TwoTensorOp`, the base of the binary and matmul ops) and `constants` the numpy helpers
-for `graph.constant`.
+`elementwise` (with the comparisons and where), `nn` (matmul, conv2d, pooling), `norm`
+(softmax, layer_norm, batch_norm, lrn), `shape` (with gather), `reduce`; `fusion` holds
+the categories, `common` the shared type helpers (and `TwoTensorOp`, the base of the
+binary and matmul ops) and `constants` the numpy helpers for `graph.constant`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ from dlir.dialects.graph.elementwise import (
     CastOp,
     ClipOp,
     DivOp,
+    EqualOp,
     ErfOp,
     ExpOp,
     GeluOp,
+    GreaterOp,
+    LessOp,
     LogOp,
     MaximumOp,
     MinimumOp,
@@ -43,6 +46,7 @@ from dlir.dialects.graph.elementwise import (
     SqrtOp,
     SubOp,
     TanhOp,
+    WhereOp,
 )
 from dlir.dialects.graph.func import CallDpsOp, ConstantOp, FuncOp, ReturnOp
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait, fusion_category
@@ -54,12 +58,13 @@ from dlir.dialects.graph.nn import (
     MatmulOp,
     MaxPool2dOp,
 )
-from dlir.dialects.graph.norm import BatchNormOp, LayerNormOp, SoftmaxOp
+from dlir.dialects.graph.norm import BatchNormOp, LayerNormOp, LrnOp, SoftmaxOp
 from dlir.dialects.graph.reduce import ReduceMaxOp, ReduceMeanOp, ReduceSumOp
 from dlir.dialects.graph.shape import (
     BroadcastToOp,
     ConcatOp,
     FlattenOp,
+    GatherOp,
     PadOp,
     ReshapeOp,
     SliceOp,
@@ -79,17 +84,22 @@ __all__ = [
     "ConstantOp",
     "Conv2dOp",
     "DivOp",
+    "EqualOp",
     "ErfOp",
     "ExpOp",
     "FlattenOp",
     "FuncOp",
     "FusionCategory",
     "FusionTrait",
+    "GatherOp",
     "GeluOp",
     "GlobalAvgPool2dOp",
     "Graph",
+    "GreaterOp",
     "LayerNormOp",
+    "LessOp",
     "LogOp",
+    "LrnOp",
     "MatmulOp",
     "MaxPool2dOp",
     "MaximumOp",
@@ -110,6 +120,7 @@ __all__ = [
     "SubOp",
     "TanhOp",
     "TransposeOp",
+    "WhereOp",
     "constant",
     "constant_value",
     "fusion_category",
@@ -132,6 +143,10 @@ Graph = Dialect(
         PowOp,
         MaximumOp,
         MinimumOp,
+        EqualOp,
+        LessOp,
+        GreaterOp,
+        WhereOp,
         ReluOp,
         SigmoidOp,
         TanhOp,
@@ -153,6 +168,7 @@ Graph = Dialect(
         SoftmaxOp,
         LayerNormOp,
         BatchNormOp,
+        LrnOp,
         # reduce.py
         ReduceSumOp,
         ReduceMeanOp,
@@ -164,6 +180,7 @@ Graph = Dialect(
         FlattenOp,
         PadOp,
         SliceOp,
+        GatherOp,
         BroadcastToOp,
     ],
     [],

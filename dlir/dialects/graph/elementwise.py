@@ -1,4 +1,5 @@
-"""Elementwise `graph` operators: broadcasting binary arithmetic, activations, clip, cast.
+"""Elementwise `graph` operators: broadcasting binary arithmetic and comparisons, where,
+activations, clip, cast.
 
 Each op class is the one place for its semantics: result type (`infer_type`), fusion
 category (`FusionTrait`), and, in a later issue, its tensor-expression definition.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from xdsl.dialects.builtin import StringAttr
+from xdsl.dialects.builtin import StringAttr, i1
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
@@ -121,6 +122,111 @@ class MinimumOp(BinaryOp):
     """
 
     name = "graph.minimum"
+
+
+# --- comparisons and where, with numpy broadcasting -----------------------------------------
+
+
+class CompareOp(TwoTensorOp):
+    """Base of the broadcasting comparisons: operands of one element type, an i1 result.
+
+    Floats compare ordered (any comparison with NaN is false, so NaN != NaN); integers
+    compare signed; i1 compares false < true, as numpy's bool.
+    """
+
+    traits = traits_def(Pure(), FusionTrait(FusionCategory.BROADCAST))
+
+    @staticmethod
+    def infer_type(lhs: Tensor, rhs: Tensor) -> Tensor:
+        check_same_element_type(lhs, rhs)
+        shape = broadcast_shapes(lhs.get_shape(), rhs.get_shape())
+        if shape is None:
+            raise VerifyException(f"operands not broadcastable: {lhs} vs {rhs}")
+        return Tensor(i1, shape)
+
+
+@irdl_op_definition
+class EqualOp(CompareOp):
+    """`lhs == rhs` elementwise, with numpy broadcasting (ONNX Equal).
+
+    %z = graph.equal %x, %y : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
+    """
+
+    name = "graph.equal"
+
+
+@irdl_op_definition
+class LessOp(CompareOp):
+    """`lhs < rhs` elementwise, with numpy broadcasting (ONNX Less).
+
+    %z = graph.less %x, %y : (tensor<4x8xi64>, tensor<i64>) -> tensor<4x8xi1>
+    """
+
+    name = "graph.less"
+
+
+@irdl_op_definition
+class GreaterOp(CompareOp):
+    """`lhs > rhs` elementwise, with numpy broadcasting (ONNX Greater).
+
+    %z = graph.greater %x, %y : (tensor<4x1xf32>, tensor<3xf32>) -> tensor<4x3xi1>
+    """
+
+    name = "graph.greater"
+
+
+@irdl_op_definition
+class WhereOp(IRDLOperation):
+    """`condition ? true_value : false_value` elementwise; all three broadcast as in numpy
+    (numpy.where, ONNX Where). The condition is i1; the values share an element type.
+
+    %z = graph.where %c, %x, %y : (tensor<4x1xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+    """
+
+    name = "graph.where"
+
+    condition = operand_def(GraphTensor)
+    true_value = operand_def(GraphTensor)
+    false_value = operand_def(GraphTensor)
+    result = result_def(GraphTensor)
+
+    traits = traits_def(Pure(), FusionTrait(FusionCategory.BROADCAST))
+    assembly_format = (
+        "$condition `,` $true_value `,` $false_value attr-dict"
+        " `:` functional-type(operands, results)"
+    )
+
+    def __init__(
+        self,
+        condition: SSAValue | Operation,
+        true_value: SSAValue | Operation,
+        false_value: SSAValue | Operation,
+    ) -> None:
+        result_type = self.infer_type(
+            tensor_type(condition), tensor_type(true_value), tensor_type(false_value)
+        )
+        super().__init__(operands=[condition, true_value, false_value], result_types=[result_type])
+
+    @staticmethod
+    def infer_type(condition: Tensor, true_value: Tensor, false_value: Tensor) -> Tensor:
+        if condition.element_type != i1:
+            raise VerifyException(
+                f"condition expected element type i1, found {condition.element_type}"
+            )
+        check_same_element_type(true_value, false_value)
+        shape = broadcast_shapes(condition.get_shape(), true_value.get_shape())
+        shape = None if shape is None else broadcast_shapes(shape, false_value.get_shape())
+        if shape is None:
+            raise VerifyException(
+                f"operands not broadcastable: {condition}, {true_value} and {false_value}"
+            )
+        return Tensor(true_value.element_type, shape)
+
+    def verify_(self) -> None:
+        expected = self.infer_type(
+            tensor_type(self.condition), tensor_type(self.true_value), tensor_type(self.false_value)
+        )
+        check_result_type(self.result.type, expected)
 
 
 # --- unary ------------------------------------------------------------------------------

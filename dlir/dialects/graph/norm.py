@@ -1,4 +1,4 @@
-"""Softmax and the normalisations: layer_norm, and batch_norm in its inference form.
+"""Softmax and the normalisations: layer_norm, batch_norm in its inference form, lrn.
 
 Each op class is the one place for its semantics: result type (`infer_type`), fusion
 category (`FusionTrait`), and, in a later issue, its tensor-expression definition.
@@ -209,3 +209,63 @@ class BatchNormOp(IRDLOperation):
         stats = [tensor_type(v) for v in (self.scale, self.bias, self.mean, self.var)]
         expected = self.infer_type(tensor_type(self.input), stats, self.epsilon.value.data)
         check_result_type(self.result.type, expected)
+
+
+@irdl_op_definition
+class LrnOp(IRDLOperation):
+    """Local response normalisation across channels (axis 1) of an N x C x ... tensor (ONNX LRN).
+
+        square_sum[n, c, ...] = sum of x[n, c', ...]^2 for c' in
+                                [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)] within [0, C)
+        y = x / (bias + alpha / size * square_sum) ^ beta
+
+    %y = graph.lrn %x size 5 alpha 1.0e-04 beta 7.5e-01 bias 1.0 : tensor<1x96x55x55xf32>
+    """
+
+    name = "graph.lrn"
+
+    T: ClassVar = VarConstraint("T", GraphTensor)
+    input = operand_def(T)
+    result = result_def(T)
+    size = prop_def(I64Attr)
+    alpha = prop_def(F64Attr)
+    beta = prop_def(F64Attr)
+    bias = prop_def(F64Attr)
+
+    # Like the poolings: a window reduction (over channels) whose elementwise consumers
+    # can join it.
+    traits = traits_def(Pure(), FusionTrait(FusionCategory.OUT_FUSABLE))
+    assembly_format = (
+        "$input `size` $size `alpha` $alpha `beta` $beta `bias` $bias attr-dict `:` type($result)"
+    )
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        size: int,
+        alpha: float = 1e-4,
+        beta: float = 0.75,
+        bias: float = 1.0,
+    ) -> None:
+        super().__init__(
+            operands=[input],
+            result_types=[self.infer_type(tensor_type(input), size)],
+            properties={
+                "size": i64_attr(size),
+                "alpha": f64_attr(alpha),
+                "beta": f64_attr(beta),
+                "bias": f64_attr(bias),
+            },
+        )
+
+    @staticmethod
+    def infer_type(input: Tensor, size: int) -> Tensor:
+        check_float(input)
+        if input.get_num_dims() < 2:
+            raise VerifyException(f"expected input of rank 2 or more (N x C x ...), found {input}")
+        if size < 1:
+            raise VerifyException(f"size must be positive, found {size}")
+        return input
+
+    def verify_(self) -> None:
+        self.infer_type(tensor_type(self.input), self.size.value.data)

@@ -1,4 +1,5 @@
-"""Data-movement `graph` operators: reshape, transpose, concat, flatten, pad, slice, broadcast_to.
+"""Data-movement `graph` operators: reshape, transpose, concat, flatten, pad, slice, gather,
+broadcast_to.
 
 All of them are injective (each output element reads one input element) except
 broadcast_to, a broadcast. Each op class is the one place for its semantics: result
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import StringAttr
+from xdsl.dialects.builtin import StringAttr, i32, i64
 from xdsl.ir import Operation, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
@@ -353,6 +354,65 @@ class SliceOp(IRDLOperation):
     def verify_(self) -> None:
         expected = self.infer_type(
             tensor_type(self.input), ints(self.starts), ints(self.ends), ints(self.steps)
+        )
+        check_result_type(self.result.type, expected)
+
+
+GATHER_INDEX_TYPES = (i32, i64)
+
+
+@irdl_op_definition
+class GatherOp(IRDLOperation):
+    """Pick slices of `data` along `axis` at the positions `indices` holds (ONNX Gather,
+    numpy.take): the result shape is `data.shape[:axis] + indices.shape + data.shape[axis+1:]`.
+
+    `axis` may be negative (from the end). Indices are i32 or i64; a negative index counts
+    from the end of the axis, once (`-1` is the last). An index outside `[-n, n)` for an
+    axis of size `n` is an error in the interpreter; native code clamps it into `[0, n)`
+    (after the one wrap), so it never reads outside `data`.
+
+    %y = graph.gather %w, %ids axis 0 : (tensor<1000x64xf32>, tensor<2x7xi64>) -> tensor<2x7x64xf32>
+    """
+
+    name = "graph.gather"
+
+    data = operand_def(GraphTensor)
+    indices = operand_def(GraphTensor)
+    result = result_def(GraphTensor)
+    axis = prop_def(I64Attr)
+
+    traits = traits_def(Pure(), FusionTrait(FusionCategory.INJECTIVE))
+    assembly_format = (
+        "$data `,` $indices `axis` $axis attr-dict `:` functional-type(operands, results)"
+    )
+
+    def __init__(
+        self, data: SSAValue | Operation, indices: SSAValue | Operation, axis: int = 0
+    ) -> None:
+        result_type = self.infer_type(tensor_type(data), tensor_type(indices), axis)
+        super().__init__(
+            operands=[data, indices],
+            result_types=[result_type],
+            properties={"axis": i64_attr(axis)},
+        )
+
+    @staticmethod
+    def infer_type(data: Tensor, indices: Tensor, axis: int) -> Tensor:
+        if indices.element_type not in GATHER_INDEX_TYPES:
+            raise VerifyException(
+                f"indices expected element type i32 or i64, found {indices.element_type}"
+            )
+        if data.get_num_dims() == 0:
+            raise VerifyException(f"expected data of rank 1 or more, found {data}")
+        dim = normalize_axis(axis, data.get_num_dims())
+        shape = data.get_shape()
+        if shape[dim] == 0 and num_elements(indices.get_shape()) > 0:
+            raise VerifyException(f"gathers from the empty axis {axis} of {data}")
+        return Tensor(data.element_type, (*shape[:dim], *indices.get_shape(), *shape[dim + 1 :]))
+
+    def verify_(self) -> None:
+        expected = self.infer_type(
+            tensor_type(self.data), tensor_type(self.indices), self.axis.value.data
         )
         check_result_type(self.result.type, expected)
 

@@ -34,13 +34,16 @@ from dlir.dialects.graph import (
     Conv2dOp,
     FlattenOp,
     FuncOp,
+    GatherOp,
     GlobalAvgPool2dOp,
     LayerNormOp,
+    LrnOp,
     PadOp,
     ReturnOp,
     SliceOp,
     SoftmaxOp,
     TransposeOp,
+    WhereOp,
 )
 from dlir.dialects.graph.common import Tensor, TwoTensorOp, ints, tensor_type
 from dlir.dialects.graph.elementwise import SameTypeOp
@@ -124,6 +127,16 @@ def infer_result_type(op: Operation) -> Tensor | None:
             return ReduceOp.infer_type(
                 tensor_type(op.input), ints(op.axes), op.keepdims is not None
             )
+        case WhereOp():
+            return WhereOp.infer_type(
+                tensor_type(op.condition), tensor_type(op.true_value), tensor_type(op.false_value)
+            )
+        case GatherOp():
+            return GatherOp.infer_type(
+                tensor_type(op.data), tensor_type(op.indices), op.axis.value.data
+            )
+        case LrnOp():
+            return LrnOp.infer_type(tensor_type(op.input), op.size.value.data)
         case _:
             raise ShapeInferenceError(
                 f"graph-infer-shapes does not know how to infer the result of '{op.name}'; "

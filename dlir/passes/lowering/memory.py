@@ -8,7 +8,8 @@
 
 Addresses are always GEPs on the element type (never ptrtoint arithmetic), so LLVM keeps
 its alias and vectorisation facts. Every load and store has alignment = element size,
-vector ones too: a vload at an arbitrary element offset is not vector-aligned.
+vector ones too: a vload at an arbitrary element offset is not vector-aligned. An i1
+element is a byte in memory (numpy's bool), loaded as i8 and truncated, stored zero-extended.
 
 Allocations of at most `STACK_LIMIT` bytes (any scope; typically the `"local"` tiles of a
 register-blocked kernel) become one `llvm.alloca` in the entry block of the function that
@@ -31,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, i64
+from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, VectorType, i1, i8, i64
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -139,34 +140,57 @@ def _address(op: AccessOp, ops: list[Operation]) -> SSAValue:
         offset = summed.results[0]
     if offset is None:
         offset = _constant(0, ops)
+    element = _in_memory(memref.element_type)
     gep = llvm.GEPOp(
-        op.memref, [llvm.GEP_USE_SSA_VAL], memref.element_type, ssa_indices=[offset], inbounds=True
+        op.memref, [llvm.GEP_USE_SSA_VAL], element, ssa_indices=[offset], inbounds=True
     )
     ops.append(gep)
     return gep.result
 
 
+def _in_memory(type: Attribute) -> Attribute:
+    """The type a value of `type` has in memory: i1 is a byte (numpy's bool: 0 or 1), since
+    LLVM packs a `<8 x i1>` vector into one byte; every other type is itself."""
+    if type == i1:
+        return i8
+    if isa(type, VectorType[Attribute]) and type.element_type == i1:
+        return VectorType(i8, type.get_shape())
+    return type
+
+
 class LoadToLLVM(RewritePattern):
     # loop.load %A[%i] : memref<8xf32> -> llvm.load (llvm.getelementptr %A[%i]) {alignment = 4}
     # loop.vload %A[%i * 8] : memref<..xf32>, vector<8xf32> -> the same with a vector<8xf32> result
+    # loop.load %A[%i] : memref<8xi1> -> llvm.trunc (llvm.load ... : i8) : i8 to i1
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: LoadOp | VLoadOp, rewriter: PatternRewriter, /) -> None:
         ops: list[Operation] = []
         ptr = _address(op, ops)
         result_type = op.results[0].type
-        load = llvm.LoadOp(ptr, result_type, alignment=byte_size(result_type))
-        rewriter.replace(op, [*ops, load])
+        stored = _in_memory(result_type)
+        load = llvm.LoadOp(ptr, stored, alignment=byte_size(stored))
+        ops.append(load)
+        if stored != result_type:
+            ops.append(llvm.TruncOp(load.dereferenced_value, result_type))
+        rewriter.replace(op, ops)
 
 
 class StoreToLLVM(RewritePattern):
     # loop.store %v, %A[%i] -> llvm.store %v, (llvm.getelementptr %A[%i]) {alignment = 4}
     # loop.vstore %v, %A[%i * 8] -> the same with a vector value
+    # loop.store %b, %A[%i] : memref<8xi1> -> llvm.store (llvm.zext %b : i1 to i8), ...
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: StoreOp | VStoreOp, rewriter: PatternRewriter, /) -> None:
         ops: list[Operation] = []
         ptr = _address(op, ops)
-        store = llvm.StoreOp(op.value, ptr, alignment=byte_size(op.value.type))
-        rewriter.replace(op, [*ops, store])
+        value = op.value
+        stored = _in_memory(value.type)
+        if stored != value.type:
+            widen = llvm.ZExtOp(value, stored)
+            ops.append(widen)
+            value = widen.res
+        ops.append(llvm.StoreOp(value, ptr, alignment=byte_size(stored)))
+        rewriter.replace(op, ops)
 
 
 def declare(
@@ -243,7 +267,7 @@ class AllocToLLVM(RewritePattern):
         entry = _entry_block(op)
         if size <= STACK_LIMIT and entry is not None and _stack_bytes(entry) + size <= STACK_BUDGET:
             count = max(1, size // byte_size(memref.element_type))
-            element = llvm_type(memref.element_type)
+            element = _in_memory(llvm_type(memref.element_type))
             alloca = llvm.AllocaOp(_constant(count, ops), element, alignment=align)
             # llvmlite types an alloca as a typed pointer (`float*`) and then refuses to
             # store a vector through it; the round trip through i64 gives an opaque `ptr`,

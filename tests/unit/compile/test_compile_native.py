@@ -24,7 +24,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
-from xdsl.dialects.builtin import Float64Type, IntegerType, ModuleOp, TensorType, f32, f64, i32
+from xdsl.dialects.builtin import (
+    Float64Type,
+    ModuleOp,
+    TensorType,
+    f32,
+    f64,
+    i1,
+    i32,
+    i64,
+)
 from xdsl.ir import Attribute, Operation, SSAValue
 
 import dlir
@@ -43,18 +52,29 @@ class Arg:
     low: float = -2.0
     high: float = 2.0
     nonzero: bool = False
+    whole: bool = False  # floats drawn as whole numbers, so that comparisons find ties
 
     def draw(self, rng: np.random.Generator) -> Array:
-        if isinstance(self.element, IntegerType):
-            values = rng.integers(int(self.low), int(self.high) + 1, self.shape).astype(np.int32)
+        dtype = INTEGER_DTYPES.get(self.element)
+        if dtype is not None:
+            values = rng.integers(int(self.low), int(self.high) + 1, self.shape).astype(dtype)
             if self.nonzero:
                 values[values == 0] = 1
             return values
         dtype = np.float64 if isinstance(self.element, Float64Type) else np.float32
         values = rng.uniform(self.low, self.high, self.shape)
+        if self.whole:
+            values = np.asarray(np.round(values))
         if self.nonzero:
             values = np.where(np.abs(values) < 0.25, 0.25, values)
         return values.astype(dtype)
+
+
+INTEGER_DTYPES: dict[Attribute, type[np.generic]] = {
+    i1: np.bool_,
+    i32: np.int32,
+    i64: np.int64,
+}
 
 
 def F32(shape: tuple[int, ...], low: float = -2.0, high: float = 2.0, nonzero: bool = False) -> Arg:
@@ -67,6 +87,19 @@ def F64(shape: tuple[int, ...]) -> Arg:
 
 def I32(shape: tuple[int, ...], low: int = -9, high: int = 9, nonzero: bool = False) -> Arg:
     return Arg(shape, i32, low, high, nonzero)
+
+
+def I64(shape: tuple[int, ...], low: int = -9, high: int = 9) -> Arg:
+    return Arg(shape, i64, low, high)
+
+
+def BOOL(shape: tuple[int, ...]) -> Arg:
+    return Arg(shape, i1, 0, 1)
+
+
+def WHOLE(shape: tuple[int, ...]) -> Arg:
+    """f32 whole numbers in [-3, 3]: equal and unequal elements both occur."""
+    return Arg(shape, f32, -3.0, 3.0, whole=True)
 
 
 V = SSAValue
@@ -119,6 +152,18 @@ def _binary(
     ]
 
 
+def _compare(make: Callable[[SSAValue, SSAValue], Operation], name: str) -> list[Case]:
+    return [
+        Case(f"{name}_same", make, [WHOLE((7, 13)), WHOLE((7, 13))]),
+        Case(f"{name}_row", make, [WHOLE((4, 3)), WHOLE((3,))]),
+        Case(f"{name}_outer", make, [WHOLE((1, 5)), WHOLE((6, 1))]),
+        Case(f"{name}_rank0", make, [WHOLE(()), WHOLE(())]),
+        Case(f"{name}_i32", make, [I32((3, 33), -3, 3), I32((33,), -3, 3)]),
+        Case(f"{name}_i64_scalar", make, [I64((2, 3, 5), -3, 3), I64((), -3, 3)]),
+        Case(f"{name}_i1", make, [BOOL((7, 13)), BOOL((13,))]),
+    ]
+
+
 def _unary(
     make: Callable[[SSAValue], Operation], name: str, low: float = -3.0, high: float = 3.0
 ) -> list[Case]:
@@ -137,6 +182,16 @@ CASES: dict[str, list[Case]] = {
     "div": _binary(graph.DivOp, "div", nonzero=True),
     "maximum": _binary(graph.MaximumOp, "maximum"),
     "minimum": _binary(graph.MinimumOp, "minimum"),
+    "equal": _compare(graph.EqualOp, "equal"),
+    "less": _compare(graph.LessOp, "less"),
+    "greater": _compare(graph.GreaterOp, "greater"),
+    "where": [
+        Case("where_same", graph.WhereOp, [BOOL((7, 13)), F32((7, 13)), F32((7, 13))]),
+        Case("where_broadcast", graph.WhereOp, [BOOL((4, 1)), F32((1, 5)), F32((5,))]),
+        Case("where_rank0_condition", graph.WhereOp, [BOOL(()), F32((3, 33)), F32((33,))]),
+        Case("where_i32", graph.WhereOp, [BOOL((6, 1, 5)), I32((1, 7, 1)), I32((5,))]),
+        Case("where_i1", graph.WhereOp, [BOOL((13,)), BOOL((7, 13)), BOOL((7, 1))]),
+    ],
     "pow": [
         Case("pow_positive", graph.PowOp, [F32((7, 13), 0.1, 3.0), F32((13,), -2.0, 2.0)]),
         Case("pow_integer_exponent", graph.PowOp, [F32((5, 4), -3.0, 3.0), Arg((), f32, 3.0, 3.0)]),
@@ -244,6 +299,18 @@ CASES: dict[str, list[Case]] = {
             [F32((2, 3, 5, 5)), F32((3,)), F32((3,)), F32((3,)), F32((3,), 0.1, 2.0)],
         ),
     ],
+    "lrn": [
+        Case("lrn", lambda x: graph.LrnOp(x, 5), [F32((1, 6, 5, 5))]),
+        Case("lrn_rank3", lambda x: graph.LrnOp(x, 3, beta=0.3), [F32((2, 7, 3))]),
+        Case(
+            "lrn_even_size",
+            lambda x: graph.LrnOp(x, 4, alpha=0.01, beta=0.5, bias=2.0),
+            [F32((1, 13, 2, 2))],
+        ),
+        Case("lrn_size1_rank2", lambda x: graph.LrnOp(x, 1, alpha=0.5, beta=0.25), [F32((3, 7))]),
+        Case("lrn_beta1", lambda x: graph.LrnOp(x, 2, beta=1.0), [F32((1, 5, 33))]),
+        Case("lrn_window_wider_than_channels", lambda x: graph.LrnOp(x, 9), [F32((1, 3, 4, 4))]),
+    ],
     "reduce_sum": [
         Case("reduce_sum", lambda x: graph.ReduceSumOp(x, [1]), [F32((4, 9, 2))]),
         Case(
@@ -295,6 +362,26 @@ CASES: dict[str, list[Case]] = {
         Case("slice", lambda x: graph.SliceOp(x, [1, 2], [4, 7]), [F32((5, 9))]),
         Case("slice_steps", lambda x: graph.SliceOp(x, [0, 7], [4, 0], [2, -3]), [F32((4, 8))]),
     ],
+    "gather": [
+        Case("gather_rows", graph.GatherOp, [F32((10, 8)), I64((2, 3), -10, 9)]),
+        Case(
+            "gather_last_axis",
+            lambda x, i: graph.GatherOp(x, i, -1),
+            [F32((3, 7, 13)), I32((5,), -13, 12)],
+        ),
+        Case(
+            "gather_rank0_index",
+            lambda x, i: graph.GatherOp(x, i, 1),
+            [F32((10, 8)), I64((), -8, 7)],
+        ),
+        Case(
+            "gather_middle_axis",
+            lambda x, i: graph.GatherOp(x, i, 1),
+            [F32((2, 5, 3)), I32((4, 2), -5, 4)],
+        ),
+        Case("gather_i32_data", graph.GatherOp, [I32((33,)), I64((7,), -33, 32)]),
+        Case("gather_one_row", graph.GatherOp, [F32((1, 7)), I32((3,), -1, 0)]),
+    ],
     "broadcast_to": [
         Case("broadcast_to", lambda x: graph.BroadcastToOp(x, [2, 4, 8]), [F32((4, 1))]),
         Case("broadcast_to_rank0", lambda x: graph.BroadcastToOp(x, [3, 5]), [F32(())]),
@@ -343,6 +430,16 @@ def test_graph_op_compiled_matches_interpreter(op: str) -> None:
         assert_close(got, want, case.name)
 
 
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    return tuple(tensor_type(value).get_shape())
+
+
+def _reversed_rows(v: SSAValue) -> Operation:
+    """gather of every row in reverse order, by negative indices (-1 is the last row)."""
+    rows = _shape(v)[0]
+    return graph.GatherOp(v, graph.constant(np.arange(-1, -rows - 1, -1, dtype=np.int64)))
+
+
 RANDOM_UNARY: dict[str, Callable[[SSAValue], Operation]] = {
     "relu": graph.ReluOp,
     "tanh": graph.TanhOp,
@@ -352,18 +449,17 @@ RANDOM_UNARY: dict[str, Callable[[SSAValue], Operation]] = {
     "transpose": lambda v: graph.TransposeOp(v, [1, 0]),
     "row_sum": lambda v: graph.ReduceSumOp(v, [1], True),
     "gelu": graph.GeluOp,
+    "reversed_rows": _reversed_rows,
+    "lrn": lambda v: graph.LrnOp(v, 3, alpha=0.5),
 }
 RANDOM_BINARY: dict[str, Callable[[SSAValue, SSAValue], Operation]] = {
     "add": graph.AddOp,
     "sub": graph.SubOp,
     "mul": graph.MulOp,
     "maximum": graph.MaximumOp,
+    "where_less": lambda a, b: graph.WhereOp(graph.LessOp(a, b), a, b),
 }
 sizes = st.sampled_from([1, 2, 3, 5, 8, 13])
-
-
-def _shape(value: SSAValue) -> tuple[int, ...]:
-    return tuple(tensor_type(value).get_shape())
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,5 +1,5 @@
-"""te definitions of the elementwise graph ops: broadcasting binary arithmetic, activations,
-clip and cast. One stage `Y` each, with numpy's semantics (`dlir/interpreter/graph_ops.py`).
+"""te definitions of the elementwise graph ops: broadcasting binary arithmetic and
+comparisons, where, activations, clip and cast. One stage `Y` each, with numpy's semantics (`dlir/interpreter/graph_ops.py`).
 
     %z = graph.add %x, %b : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
     ->
@@ -21,7 +21,7 @@ from xdsl.dialects.builtin import Float32Type, IndexType
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from dlir.dialects import graph
-from dlir.dialects.graph.elementwise import BinaryOp, UnaryOp
+from dlir.dialects.graph.elementwise import BinaryOp, CompareOp, UnaryOp
 from dlir.dialects.te.builder import KernelBuilder, StageBody
 from dlir.passes.lowering.graph_to_te.common import (
     Binary,
@@ -63,6 +63,44 @@ def broadcast_binary(op: BinaryOp, kb: KernelBuilder, inputs: Sequence[SSAValue]
         lhs = read_broadcast(body, inputs[0], idx, shape)
         rhs = read_broadcast(body, inputs[1], idx, shape)
         return binary(body, kind, lhs, rhs)
+
+    return [elementwise(kb, "Y", shape, element)]
+
+
+# Float predicates are ordered (false when either side is NaN, so NaN != NaN); integer
+# ones signed; on i1 (false = 0, true = -1 as a signed i1) the unsigned ones order
+# false < true as numpy's bool does.
+_COMPARE: dict[type[Operation], tuple[str, str, str]] = {
+    graph.EqualOp: ("oeq", "eq", "eq"),
+    graph.LessOp: ("olt", "slt", "ult"),
+    graph.GreaterOp: ("ogt", "sgt", "ugt"),
+}
+
+
+@te_definition(*_COMPARE)
+def compare(op: CompareOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> list[SSAValue]:
+    """`Y[i] = X0[bcast(i)] <cmp> X1[bcast(i)]`, an i1: cmpf (ordered) or cmpi (signed)."""
+    shape = shape_of(op.result)
+    float_predicate, int_predicate, bool_predicate = _COMPARE[type(op)]
+
+    def element(body: StageBody, idx: Sequence[SSAValue]) -> SSAValue:
+        lhs = read_broadcast(body, inputs[0], idx, shape)
+        rhs = read_broadcast(body, inputs[1], idx, shape)
+        if is_float(lhs.type):
+            return cmpf(body, float_predicate, lhs, rhs)
+        return cmpi(body, bool_predicate if is_bool(lhs.type) else int_predicate, lhs, rhs)
+
+    return [elementwise(kb, "Y", shape, element)]
+
+
+@te_definition(graph.WhereOp)
+def where(op: graph.WhereOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> list[SSAValue]:
+    """`Y[i] = select(X0[bcast(i)], X1[bcast(i)], X2[bcast(i)])`."""
+    shape = shape_of(op.result)
+
+    def element(body: StageBody, idx: Sequence[SSAValue]) -> SSAValue:
+        condition, if_true, if_false = (read_broadcast(body, x, idx, shape) for x in inputs)
+        return select(body, condition, if_true, if_false)
 
     return [elementwise(kb, "Y", shape, element)]
 

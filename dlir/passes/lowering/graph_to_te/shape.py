@@ -1,5 +1,5 @@
 """te definitions of the data-movement graph ops: reshape, flatten, transpose, concat, pad,
-slice, broadcast_to. Each output element reads one input element at an index computed
+slice, gather, broadcast_to. Each output element reads one input element at an index computed
 from its coordinates; reads never leave the input (clamped indices, then a select).
 
     %y = graph.transpose %x perm [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from math import prod
 
 from xdsl.dialects import arith
+from xdsl.dialects.builtin import IndexType
 from xdsl.ir import SSAValue
 
 from dlir.dialects import graph
@@ -242,5 +243,31 @@ def slice_(op: graph.SliceOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> 
             index_affine(body, i, step, start) for i, (start, step) in zip(idx, maps, strict=True)
         ]
         return body.read(inputs[0], *source)
+
+    return [elementwise(kb, "Y", shape_of(op.result), element)]
+
+
+# --- gather ---------------------------------------------------------------------------------
+
+
+@te_definition(graph.GatherOp)
+def gather(op: graph.GatherOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> list[SSAValue]:
+    """`Y[a, q, b] = X0[a, k, b]` with `k` = `X1[q]` wrapped once if negative, then clamped
+    into `[0, n)`: an out-of-range index (an interpreter error) never reads outside X0.
+
+        k = index_cast X1[q] ; k = select(k < 0, k + n, k) ; k = min(max(k, 0), n - 1)
+    """
+    data, indices = inputs
+    data_shape = shape_of(data)
+    axis = op.axis.value.data % len(data_shape)
+    size, rank = data_shape[axis], len(shape_of(indices))
+
+    def element(body: StageBody, idx: Sequence[SSAValue]) -> SSAValue:
+        position = body.read(indices, *idx[axis : axis + rank])
+        k = body.insert(arith.IndexCastOp(position, IndexType())).result
+        negative = cmpi(body, "slt", k, body.index(0))
+        k = select(body, negative, index_add(body, k, size), k)
+        k = clamp_index(body, k, 0, size - 1)
+        return body.read(data, *idx[:axis], k, *idx[axis + rank :])
 
     return [elementwise(kb, "Y", shape_of(op.result), element)]

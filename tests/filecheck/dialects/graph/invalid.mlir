@@ -467,3 +467,123 @@ graph.func @call_arity(%x: tensor<4xf32>) {
 ^bb1:
   "graph.return"() : () -> ()
 }) : () -> ()
+
+// -----
+
+func.func @compare_result(%a: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{result type expected tensor<4xi1>, found tensor<4xf32>}}
+  %0 = graph.less %a, %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @compare_element_types(%a: tensor<4xf32>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{element types differ: f32 vs i32}}
+  %0 = graph.equal %a, %b : (tensor<4xf32>, tensor<4xi32>) -> tensor<4xi1>
+  func.return
+}
+
+// -----
+
+func.func @compare_broadcast(%a: tensor<4x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operands not broadcastable: tensor<4x3xf32> vs tensor<4xf32>}}
+  %0 = graph.greater %a, %b : (tensor<4x3xf32>, tensor<4xf32>) -> tensor<4x3xi1>
+  func.return
+}
+
+// -----
+
+func.func @where_condition(%c: tensor<4xf32>, %a: tensor<4xf32>) {
+  // expected-error @+1 {{condition expected element type i1, found f32}}
+  %0 = graph.where %c, %a, %a : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @where_values(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{element types differ: f32 vs f16}}
+  %0 = graph.where %c, %a, %b : (tensor<4xi1>, tensor<4xf32>, tensor<4xf16>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @where_broadcast(%c: tensor<3x1xi1>, %a: tensor<4xf32>, %b: tensor<2x1x5xf32>) {
+  // expected-error @+1 {{operands not broadcastable: tensor<3x1xi1>, tensor<4xf32> and tensor<2x1x5xf32>}}
+  %0 = graph.where %c, %a, %b : (tensor<3x1xi1>, tensor<4xf32>, tensor<2x1x5xf32>) -> tensor<2x3x5xf32>
+  func.return
+}
+
+// -----
+
+func.func @where_result(%c: tensor<3x1xi1>, %a: tensor<4xf32>) {
+  // expected-error @+1 {{result type expected tensor<3x4xf32>, found tensor<4xf32>}}
+  %0 = graph.where %c, %a, %a : (tensor<3x1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @gather_index_type(%w: tensor<10x8xf32>, %i: tensor<3xf32>) {
+  // expected-error @+1 {{indices expected element type i32 or i64, found f32}}
+  %0 = graph.gather %w, %i axis 0 : (tensor<10x8xf32>, tensor<3xf32>) -> tensor<3x8xf32>
+  func.return
+}
+
+// -----
+
+func.func @gather_axis(%w: tensor<10x8xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = graph.gather %w, %i axis 2 : (tensor<10x8xf32>, tensor<3xi64>) -> tensor<10x8x3xf32>
+  func.return
+}
+
+// -----
+
+func.func @gather_rank0(%w: tensor<f32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{expected data of rank 1 or more, found tensor<f32>}}
+  %0 = graph.gather %w, %i axis 0 : (tensor<f32>, tensor<3xi64>) -> tensor<3xf32>
+  func.return
+}
+
+// -----
+
+func.func @gather_empty_axis(%w: tensor<0x8xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{gathers from the empty axis 0 of tensor<0x8xf32>}}
+  %0 = graph.gather %w, %i axis 0 : (tensor<0x8xf32>, tensor<3xi64>) -> tensor<3x8xf32>
+  func.return
+}
+
+// -----
+
+func.func @gather_result(%w: tensor<10x8xf32>, %i: tensor<2x3xi32>) {
+  // expected-error @+1 {{result type expected tensor<10x2x3xf32>, found tensor<2x3x8xf32>}}
+  %0 = graph.gather %w, %i axis 1 : (tensor<10x8xf32>, tensor<2x3xi32>) -> tensor<2x3x8xf32>
+  func.return
+}
+
+// -----
+
+func.func @lrn_size(%x: tensor<1x4x3x3xf32>) {
+  // expected-error @+1 {{size must be positive, found 0}}
+  %0 = graph.lrn %x size 0 alpha 1.0e-04 beta 0.75 bias 1.0 : tensor<1x4x3x3xf32>
+  func.return
+}
+
+// -----
+
+func.func @lrn_rank(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expected input of rank 2 or more (N x C x ...), found tensor<4xf32>}}
+  %0 = graph.lrn %x size 3 alpha 1.0e-04 beta 0.75 bias 1.0 : tensor<4xf32>
+  func.return
+}
+
+// -----
+
+func.func @lrn_integer(%x: tensor<1x4x3x3xi32>) {
+  // expected-error @+1 {{expected a floating-point element type, found i32}}
+  %0 = graph.lrn %x size 3 alpha 1.0e-04 beta 0.75 bias 1.0 : tensor<1x4x3x3xi32>
+  func.return
+}

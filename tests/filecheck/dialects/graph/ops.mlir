@@ -213,3 +213,37 @@ graph.func @shape(%x: tensor<2x3x4xf32>, %y: tensor<4x2xf32>, %c: tensor<4x1xf32
   %9 = graph.broadcast_to %c : tensor<4x1xf32> -> tensor<2x4x8xf32>
   graph.return %2 : tensor<4x8xf32>
 }
+
+// -----
+
+/// Check the comparisons (i1 results, broadcasting) and where (three-way broadcasting).
+// CHECK-LABEL: graph.func @compare_where
+// CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf32>, %[[Y:.*]]: tensor<8xf32>, %[[I:.*]]: tensor<4x1xi64>, %[[J:.*]]: tensor<i64>)
+// CHECK-NEXT:    %[[EQ:.*]] = graph.equal %[[X]], %[[Y]] : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
+// CHECK-NEXT:    %[[LT:.*]] = graph.less %[[I]], %[[J]] : (tensor<4x1xi64>, tensor<i64>) -> tensor<4x1xi1>
+// CHECK-NEXT:    %[[GT:.*]] = graph.greater %[[EQ]], %[[LT]] : (tensor<4x8xi1>, tensor<4x1xi1>) -> tensor<4x8xi1>
+// CHECK-NEXT:    %[[W:.*]] = graph.where %[[LT]], %[[X]], %[[Y]] : (tensor<4x1xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+// CHECK-NEXT:    graph.return %[[GT]], %[[W]] : tensor<4x8xi1>, tensor<4x8xf32>
+graph.func @compare_where(%x: tensor<4x8xf32>, %y: tensor<8xf32>, %i: tensor<4x1xi64>, %j: tensor<i64>) -> (tensor<4x8xi1>, tensor<4x8xf32>) {
+  %0 = graph.equal %x, %y : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xi1>
+  %1 = graph.less %i, %j : (tensor<4x1xi64>, tensor<i64>) -> tensor<4x1xi1>
+  %2 = graph.greater %0, %1 : (tensor<4x8xi1>, tensor<4x1xi1>) -> tensor<4x8xi1>
+  %3 = graph.where %1, %x, %y : (tensor<4x1xi1>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  graph.return %2, %3 : tensor<4x8xi1>, tensor<4x8xf32>
+}
+
+// -----
+
+/// Check gather (i32 and i64 indices, rank-0 indices, a negative axis) and lrn.
+// CHECK-LABEL: graph.func @gather_lrn
+// CHECK-NEXT:    %{{.*}} = graph.gather %{{.*}}, %{{.*}} axis 0 : (tensor<10x8xf32>, tensor<2x3xi64>) -> tensor<2x3x8xf32>
+// CHECK-NEXT:    %{{.*}} = graph.gather %{{.*}}, %{{.*}} axis -1 : (tensor<10x8xf32>, tensor<5xi32>) -> tensor<10x5xf32>
+// CHECK-NEXT:    %{{.*}} = graph.gather %{{.*}}, %{{.*}} axis 1 : (tensor<10x8xf32>, tensor<i64>) -> tensor<10xf32>
+// CHECK-NEXT:    %{{.*}} = graph.lrn %{{.*}} size 5 alpha 1.000000e-04 beta 7.500000e-01 bias 2.000000e+00 : tensor<1x6x5x5xf32>
+graph.func @gather_lrn(%w: tensor<10x8xf32>, %ids: tensor<2x3xi64>, %cols: tensor<5xi32>, %one: tensor<i64>, %im: tensor<1x6x5x5xf32>) -> tensor<1x6x5x5xf32> {
+  %0 = graph.gather %w, %ids axis 0 : (tensor<10x8xf32>, tensor<2x3xi64>) -> tensor<2x3x8xf32>
+  %1 = graph.gather %w, %cols axis -1 : (tensor<10x8xf32>, tensor<5xi32>) -> tensor<10x5xf32>
+  %2 = graph.gather %w, %one axis 1 : (tensor<10x8xf32>, tensor<i64>) -> tensor<10xf32>
+  %3 = graph.lrn %im size 5 alpha 1.0e-04 beta 0.75 bias 2.0 : tensor<1x6x5x5xf32>
+  graph.return %3 : tensor<1x6x5x5xf32>
+}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from xdsl.context import Context
-from xdsl.dialects.builtin import FunctionType, ModuleOp, i32
+from xdsl.dialects.builtin import FunctionType, ModuleOp, i1, i32, i64
 from xdsl.ir import Attribute
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
@@ -16,13 +16,17 @@ from dlir.dialects.graph import (
     ExpOp,
     FlattenOp,
     FuncOp,
+    GatherOp,
     GlobalAvgPool2dOp,
+    LessOp,
+    LrnOp,
     MatmulOp,
     ReduceSumOp,
     ReluOp,
     ReshapeOp,
     ReturnOp,
     TransposeOp,
+    WhereOp,
     tensor,
 )
 from dlir.ir.verify import verify
@@ -114,6 +118,24 @@ def test_shape_ops_and_pooling_follow_the_input() -> None:
     GraphInferShapesPass().apply(Context(), module)
     verify(module)
     assert func.function_type.outputs.data == (tensor(6, 3),)
+
+
+def test_onnx_ops_follow_the_input() -> None:
+    # lrn(x)[gather rows by ids] where less(x, y) else x: a new batch size reaches the result
+    x_t, ids_t, y_t = tensor(2, 4, 3, 3), tensor(5, element_type=i64), tensor(3)
+    func = FuncOp("f", ([x_t, ids_t, y_t], []))
+    x, ids, y = func.body.block.args
+    ops = [n := LrnOp(x, 3), g := GatherOp(n, ids, axis=1), lt := LessOp(g, y)]
+    ops += [w := WhereOp(lt, g, y)]
+    func.body.block.add_ops([*ops, ReturnOp(w)])
+    func.function_type = FunctionType.from_lists([x_t, ids_t, y_t], [w.result.type])
+    module = ModuleOp([func])
+    verify(module)
+    retype_args(func, tensor(6, 4, 3, 3), tensor(2, 7, element_type=i64), y_t)
+    GraphInferShapesPass().apply(Context(), module)
+    verify(module)
+    assert lt.result.type == tensor(6, 2, 7, 3, 3, element_type=i1)
+    assert func.function_type.outputs.data == (tensor(6, 2, 7, 3, 3),)
 
 
 def test_calls_keep_the_callee_types() -> None:
