@@ -53,6 +53,7 @@ def build_arg_parser() -> argparse.ArgumentParser:
     p.add_argument("--print-ir-tree-dir", default=None, metavar="DIR", help="write the IR after each pass to one file per pass in DIR")
     p.add_argument("--time-passes", action="store_true", help="print a pass timing tree to stderr")
     p.add_argument("--pass-statistics", action="store_true", help="print the counters passes reported to stderr")
+    p.add_argument("--fusion-report", action="store_true", help="print every group graph-fuse made and every fusion it refused, with the rule and the ops' locations (stderr)")
     p.add_argument("--reproducer", default=None, metavar="FILE", help="on a pass failure, write the IR before it and its pipeline to FILE")
     run = p.add_argument_group("running (native code after lowering, else the reference interpreter)")
     run.add_argument("--run", action="store_true", help="run the entry function and print its results instead of the IR")
@@ -307,8 +308,15 @@ def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namesp
         keep_ir_before=args.reproducer is not None,
         warn=warn,
     )
+    from contextlib import nullcontext
+
+    from dlir.passes.graph.fusion_report import collect_fusion_reports
+
+    reports = collect_fusion_reports() if args.fusion_report else nullcontext(list[str]())
     try:
-        manager.run(module)
+        with reports as fusion_reports:
+            manager.run(module)
+        sys.stderr.write("".join(fusion_reports))
     except PassFailure as failure:
         if args.reproducer:
             write_reproducer(args.reproducer, failure)

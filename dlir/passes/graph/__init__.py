@@ -15,4 +15,5 @@ GRAPH_PASSES: dict[str, str] = {
     "graph-fold-constants": "dlir.passes.graph.fold_constants:GraphFoldConstantsPass",
     "graph-infer-shapes": "dlir.passes.graph.infer_shapes:GraphInferShapesPass",
     "graph-fuse": "dlir.passes.graph.fuse:GraphFusePass",
+    "graph-fold-batch-norm": "dlir.passes.graph.fold_batch_norm:GraphFoldBatchNormPass",
 }

@@ -19,26 +19,18 @@ private `graph.func` (marked `graph.fused`) called with `graph.call_dps`.
 `graph-to-te` then makes one te.kernel of each fused function (`graph_to_te/fused.py`):
 one stage per op, the cheap intermediate stages inlined into their readers.
 
-Grouping (`fusion_groups`) walks a function's ops from last to first, as TVM's FuseOps
-walks the post-dominator tree. An op `p` joins the group of its consumers when
-
-* every user of every result of `p` is in one group `G` (so a value that escapes the
-  function, or feeds two groups, is a group's output and is never recomputed), and
-* the categories allow it (`dlir.dialects.graph.fusion`):
-  - `p` elementwise, broadcast or injective: it becomes part of `G`'s prologue or
-    chain, unless an out-fusable op (matmul, conv2d, ...) of `G` reads it directly (an
-    inlined producer would be recomputed at every reuse of that operand);
-  - `p` reduction or out-fusable: it becomes `G`'s anchor when `G` has none and `G` is
-    only elementwise and broadcast ops (its epilogue);
-  - opaque ops (and `graph.call_dps`) and ops without a category never fuse.
-
+Grouping (`fusion_plan.py`) follows TVM's FuseOps: a producer joins the group of its
+immediate post-dominator when every op between them is in that group (so no value is
+ever computed twice, in a diamond or elsewhere) and the fusion categories allow it.
 Groups of one op are left as they are. Structurally equal groups share one function.
+`dl-opt --fusion-report` prints every group and every refused fusion with the rule
+that refused it (`fusion_report.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from xdsl.context import Context
@@ -47,78 +39,18 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from dlir.dialects import graph
-from dlir.dialects.graph.fusion import FusionCategory, fusion_category
 from dlir.ir.module import structural_hash, symbol_name
+from dlir.passes.graph.fusion_plan import fusion_groups, plan_fusion
+from dlir.passes.graph.fusion_report import add_report, render, reporting
 from dlir.passes.manager import statistic
 
 FUSED_ATTR = "graph.fused"
 """The unit attribute that marks a `graph.func` made by `graph-fuse`."""
 
-_CHAIN = (FusionCategory.ELEMENTWISE, FusionCategory.BROADCAST, FusionCategory.INJECTIVE)
-_EPILOGUE = (FusionCategory.ELEMENTWISE, FusionCategory.BROADCAST)
-_ANCHORS = (FusionCategory.REDUCTION, FusionCategory.OUT_FUSABLE)
-
 
 def is_fused(func: graph.FuncOp) -> bool:
     """Whether `func` is a group outlined by `graph-fuse`."""
     return FUSED_ATTR in func.attributes
-
-
-@dataclass
-class Group:
-    """Ops fused into one kernel; `anchor` is its reduction or out-fusable op, if any."""
-
-    ops: list[Operation] = field(default_factory=list[Operation])
-    anchor: Operation | None = None
-
-    def categories(self) -> set[FusionCategory]:
-        return {c for op in self.ops if (c := fusion_category(op)) is not None}
-
-
-def fusion_groups(func: graph.FuncOp) -> list[list[Operation]]:
-    """The groups of `func`'s ops with more than one op, each in program order.
-
-    %0 = matmul ; %1 = add %0, %b ; %2 = relu %1 ; %3 = matmul %2, %w2
-    ->  [[matmul, add, relu]]   (relu feeds the next matmul's operand directly)
-    """
-    group_of: dict[Operation, Group] = {}
-    groups: list[Group] = []
-    for op in reversed(list(func.body.block.ops)):
-        category = fusion_category(op)
-        if category is None or category == FusionCategory.OPAQUE:
-            continue
-        target = _consumer_group(op, group_of)
-        if target is not None and _may_join(op, category, target):
-            target.ops.insert(0, op)
-            if category in _ANCHORS:
-                target.anchor = op
-            group_of[op] = target
-            continue
-        group = Group([op], op if category in _ANCHORS else None)
-        groups.append(group)
-        group_of[op] = group
-    return [g.ops for g in reversed(groups) if len(g.ops) > 1]
-
-
-def _consumer_group(op: Operation, group_of: dict[Operation, Group]) -> Group | None:
-    """The one group holding every user of `op`'s results, or None."""
-    found: Group | None = None
-    for result in op.results:
-        for use in result.uses:
-            group = group_of.get(use.operation)
-            if group is None or (found is not None and group is not found):
-                return None
-            found = group
-    return found
-
-
-def _may_join(op: Operation, category: FusionCategory, group: Group) -> bool:
-    if category in _CHAIN:
-        readers = {use.operation for r in op.results for use in r.uses}
-        return not any(fusion_category(r) == FusionCategory.OUT_FUSABLE for r in readers)
-    if category in _ANCHORS:
-        return group.anchor is None and group.categories() <= set(_EPILOGUE)
-    return False
 
 
 def group_name(ops: Sequence[Operation]) -> str:
@@ -202,7 +134,9 @@ class GraphFusePass(ModulePass):
         for func in functions:
             if is_fused(func):
                 continue
-            for ops in fusion_groups(func):
+            plan = plan_fusion(func)
+            for group in plan.fused():
+                ops = group.ops
                 fused, call = outline(ops, _fresh(group_name(ops), taken))
                 statistic("ops fused", len(ops))
                 key = _anonymous_hash(fused)
@@ -210,11 +144,14 @@ class GraphFusePass(ModulePass):
                 if existing is not None:
                     call.callee = SymbolRefAttr(existing)
                     fused.erase()
+                    group.name = existing
                     continue
-                by_hash[key] = fused.sym_name.data
+                by_hash[key] = group.name = fused.sym_name.data
                 taken.add(fused.sym_name.data)
                 block.insert_op_before(fused, func)
                 statistic("fused functions")
+            if reporting():
+                add_report(render(func.sym_name.data, plan))
 
 
 def _fresh(base: str, taken: set[str]) -> str:
@@ -222,3 +159,6 @@ def _fresh(base: str, taken: set[str]) -> str:
     while name in taken:
         name, n = f"{base}_{n}", n + 1
     return name
+
+
+__all__ = ["GraphFusePass", "fusion_groups", "group_name", "is_fused", "outline"]

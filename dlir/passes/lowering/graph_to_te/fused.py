@@ -94,15 +94,17 @@ def build_fused_kernel(func: graph.FuncOp, name: str) -> KernelOp | None:
 
 
 class _StageNames:
-    """Unique stage names: `add`, then `add1`, `add2`, ..."""
+    """Unique stage names: `add`, then `add1`, `add2`, ...; never one of the stage's own
+    axis names (a conv2d result `%y` names its stage `y1`: its axes are n, o, y, x)."""
 
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
     def rename(self, stage: ComputeOp, base: str) -> None:
         self.taken.discard(stage.stage.data)
+        axes = set(stage.axis_names())
         name, n = base, 1
-        while name in self.taken:
+        while name in self.taken or name in axes:
             name, n = f"{base}{n}", n + 1
         self.taken.add(name)
         stage.stage = StringAttr(name)

@@ -157,6 +157,19 @@ def test_cnn_example_matches() -> None:
     check_all_ways(module, "cnn", unfused=False, tol=1e-4, low=0.1)  # variances > 0
 
 
+def test_a_stage_named_like_one_of_its_axes_is_renamed() -> None:
+    # a conv2d result %y would name its stage "y", one of its own axes (n, o, y, x)
+    module = parse_module(
+        """graph.func @f(%x: tensor<1x2x5x5xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x3x3xf32> {
+  %y = graph.conv2d %x, %w : (tensor<1x2x5x5xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x3x3xf32>
+  %x1 = graph.relu %y : tensor<1x3x3x3xf32>
+  graph.return %x1 : tensor<1x3x3x3xf32>
+}"""
+    )
+    assert kernel_count(module, True) == 1
+    check_all_ways(module, "f")
+
+
 UNARY: dict[str, Callable[[SSAValue], Operation]] = {
     "relu": graph.ReluOp,
     "tanh": graph.TanhOp,
@@ -253,8 +266,8 @@ def test_fused_functions_are_private_and_marked() -> None:
 
 
 def test_default_pipeline_fuses() -> None:
-    """`dlir.compile`'s default pipeline starts with graph-fuse: the blur runs as one kernel."""
-    assert PIPELINES["compile-cpu"][0].startswith("graph-fuse,graph-to-te,")
+    """`dlir.compile`'s default pipeline folds batch norms, then fuses: the blur runs as one kernel."""
+    assert PIPELINES["compile-cpu"][0].startswith("graph-fold-batch-norm,graph-fuse,graph-to-te,")
     module = parse_module(blur_text(5, 9))
     inputs = random_inputs(module, "blur")
     want = dlir.interpret(module, "blur", *inputs)
