@@ -1,0 +1,23 @@
+"""ONNX import: `from_onnx(model)` turns an ONNX model into `graph` IR with static shapes.
+
+    from dlir.frontend.onnx import from_onnx
+    module = from_onnx("resnet50.onnx", input_shapes={"data": (1, 3, 224, 224)})
+    program = dlir.compile(module)
+
+or, from the command line, `dl-import model.onnx -o model.mlir`. Each supported
+operator has a converter (`registry.py`), one module per family: `elementwise`, `nn`,
+`shape`, `reduce`. Unsupported operators are listed in one error before anything is built.
+"""
+
+from __future__ import annotations
+
+from dlir.frontend.onnx import elementwise, nn, reduce, shape
+from dlir.frontend.onnx.importer import from_onnx
+from dlir.frontend.onnx.registry import CONVERTERS, OnnxImportError
+
+SUPPORTED_OPS: tuple[str, ...] = tuple(sorted(CONVERTERS))
+"""The ONNX operators (default domain) that `from_onnx` converts."""
+
+__all__ = ["SUPPORTED_OPS", "OnnxImportError", "from_onnx"]
+
+del elementwise, nn, reduce, shape  # imported to register their converters
