@@ -11,6 +11,7 @@ the module, so `core.py` evaluates them.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -352,13 +353,24 @@ def reduce_sum(op: graph.ReduceSumOp, args: Sequence[Array]) -> Array:
 
 @GRAPH_OPS.register(graph.ReduceMeanOp)
 def reduce_mean(op: graph.ReduceMeanOp, args: Sequence[Array]) -> Array:
+    """np.mean; the mean over an empty axis is 0 / 0 (NaN), without numpy's warning."""
     x = args[0]
-    return np.mean(x, axis=_axes(op), keepdims=op.keepdims is not None, dtype=x.dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice"
+        return np.mean(x, axis=_axes(op), keepdims=op.keepdims is not None, dtype=x.dtype)
 
 
 @GRAPH_OPS.register(graph.ReduceMaxOp)
 def reduce_max(op: graph.ReduceMaxOp, args: Sequence[Array]) -> Array:
-    return np.max(args[0], axis=_axes(op), keepdims=op.keepdims is not None)
+    """np.max, except that an empty reduction gives the lowest value (-inf, the integer
+    minimum, false), as ONNX ReduceMax and the native init, where numpy raises."""
+    x = args[0]
+    lowest = -np.inf if np.issubdtype(x.dtype, np.floating) else _int_lowest(x.dtype)
+    return np.max(x, axis=_axes(op), keepdims=op.keepdims is not None, initial=lowest)
+
+
+def _int_lowest(dtype: np.dtype[Any]) -> int | bool:
+    return False if dtype == np.bool_ else int(np.iinfo(dtype).min)
 
 
 # --- data movement ------------------------------------------------------------------------

@@ -210,9 +210,9 @@ class BuiltinAttrs:
             return DenseArrayBase.from_list(element, ints)
         floats: list[float] = []
         for tok in tokens:
-            if tok.type != "FLOAT":
+            if tok.type != "FLOAT" and not _is_hex(tok):
                 raise p.error("Expected float literal", tok)
-            floats.append(float(tok))
+            floats.append(_float_element(tok, element, p))
         return DenseArrayBase.from_list(element, floats)
 
     # ------------------------------------------------------------ strided<...>
@@ -298,6 +298,35 @@ class BuiltinAttrs:
 
     def affine_mod(self, c: Children) -> AffineExpr:
         return c[0] % c[1]
+
+
+def float_from_hex(text: str, type: AnyFloat) -> float:
+    """The float whose bit pattern is the hex literal `text`, as MLIR reads a hex float.
+
+    `0x7ff0000000000000` in f64 is inf, `0xff800000` in f32 is -inf, `0x7e00` in f16 is
+    NaN. Raises ValueError (MLIR's message) for a leading minus or too many bits.
+    """
+    if text[0] == "-":
+        raise ValueError("hexadecimal float literal should not have a leading minus")
+    bits = int(text, 16)
+    width = type.bitwidth
+    if bits >> width:
+        raise ValueError(f"hexadecimal float constant out of range for type {type}")
+    return type.unpack(bits.to_bytes(width // 8, "little"), 1)[0]
+
+
+def _is_hex(tok: str) -> bool:
+    return tok[:2] in ("0x", "0X") or tok[:3] in ("-0x", "-0X")
+
+
+def _float_element(tok: Token, type: AnyFloat, p: ParseState) -> float:
+    """One element of a float dense literal: a decimal number, or a hex bit pattern."""
+    if tok.type in ("INT", "NEG_INT") and _is_hex(tok):
+        try:
+            return float_from_hex(tok, type)
+        except ValueError as err:
+            raise p.error(str(err), tok) from None
+    return float(_scalar(tok))
 
 
 def _parse_int(text: str) -> int:
@@ -425,7 +454,7 @@ def _convert(tokens: list[Any], element: Attribute, p: ParseState) -> list[Any]:
                 raise p.error("No conversion from complex to float", first)
             raise p.error("Expected integer value", first)
     if isinstance(element, AnyFloat):
-        return [float(_scalar(t)) for t in tokens]
+        return [_float_element(t, element, p) for t in tokens]
     if isinstance(element, IntegerType):
         allow_negative = element.signedness.data != Signedness.UNSIGNED
         allow_bool = element.width.data == 1

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from lark import Token
-from xdsl.dialects.builtin import IntAttr, StringAttr
+from xdsl.dialects.builtin import AnyFloat, FloatAttr, IntAttr, StringAttr
 from xdsl.ir import Attribute, Data, Operation, ParametrizedAttribute
 from xdsl.irdl import IRDLOperation
 from xdsl.irdl.declarative_assembly_format import (
@@ -83,6 +83,7 @@ from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError, VerifyException
 
 from dlir.parser.builder import Builder, Children
+from dlir.parser.builtin_attrs import float_from_hex
 from dlir.parser.plugin import op_terminal
 
 
@@ -449,6 +450,15 @@ class _OpBuilder:
         text = "" if child is None else str(child)
         key = (id(d), text)
         attr = self.attr_memo.get(key)
+        if attr is None and _is_hex_float(d, text):
+            # `value 0x7ff0000000000000`: the bit pattern, as MLIR reads it (xDSL prints
+            # inf/NaN so but its `parse_float` rejects it)
+            assert isinstance(d, TypedAttributeVariable)
+            float_type = cast(AnyFloat, d.unique_type)
+            try:
+                attr = FloatAttr(float_from_hex(text, float_type), float_type)
+            except ValueError as err:
+                raise self.builder.p.error(str(err), child) from None
         if attr is None:
             p = self.builder.p
             parser = Parser(p.ctx, text, p.filename)
@@ -464,6 +474,15 @@ class _OpBuilder:
             if "#" not in text and "!" not in text:
                 self.attr_memo[key] = attr
         return attr
+
+
+def _is_hex_float(d: AttributeVariable, text: str) -> bool:
+    """Whether `text` is a hex literal for a float attribute of known type."""
+    return (
+        (text[:2] in ("0x", "0X") or text[:3] in ("-0x", "-0X"))
+        and isinstance(d, TypedAttributeVariable)
+        and isinstance(d.unique_type, AnyFloat)
+    )
 
 
 def _unit() -> Attribute:

@@ -57,8 +57,8 @@ PIPELINES: dict[str, tuple[str, str]] = {
     ),
     "generic-cleanup": ("canonicalize,cse,dce", "xDSL's canonicalize, CSE and DCE on the module"),
     "compile-cpu": (
-        "graph-fold-batch-norm,graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,loop-unroll,"
-        "loop-vectorize,graph-to-loop,loop-to-llvm",
+        "graph-fold-empty,graph-fold-batch-norm,graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,"
+        "loop-unroll,loop-vectorize,graph-to-loop,loop-to-llvm",
         "graph functions to native code for the host CPU: kernels, host functions, llvm",
     ),
 }
@@ -85,7 +85,9 @@ def register_pipeline(name: str, spec: str, description: str = "") -> None:
     if name in PASSES:
         raise ValueError(f"'{name}' is already registered as a pass ({PASSES[name]})")
     if name in PIPELINES and PIPELINES[name][0] != spec:
-        raise ValueError(f"a pipeline named '{name}' is already registered ('{PIPELINES[name][0]}')")
+        raise ValueError(
+            f"a pipeline named '{name}' is already registered ('{PIPELINES[name][0]}')"
+        )
     PIPELINES[name] = (spec, description)
 
 
@@ -156,7 +158,9 @@ def _option_type(hint: object) -> tuple[Any, str, bool, bool]:
         return elem, f"{name}-list", True, optional
     if isinstance(hint, type) and hint in _SCALARS:
         return hint, _SCALARS[hint], False, optional
-    raise TypeError(f"unsupported option type {hint!r}: use int, float, bool, str or tuples of them")
+    raise TypeError(
+        f"unsupported option type {hint!r}: use int, float, bool, str or tuples of them"
+    )
 
 
 def options_of(cls: type[ModulePass]) -> tuple[OptionInfo, ...]:

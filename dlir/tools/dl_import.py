@@ -11,9 +11,7 @@ stderr and exit status 1; the output file is written whole or not at all.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 
 
@@ -75,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     from dlir.parser import print_module
+    from dlir.tools.output import write_output
 
     shapes = dict(args.input_shape)
     try:
@@ -84,30 +83,11 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     text = print_module(module.op, generic=args.print_op_generic)
     try:
-        _write_output(args.output, text)
+        write_output(args.output, text, prefix=".dl-import-")
     except OSError as err:
         print(f"dl-import: error: cannot write '{args.output}': {err.strerror}", file=sys.stderr)
         return 1
     return 0
-
-
-def _write_output(path: str, text: str) -> None:
-    if path == "-":
-        sys.stdout.write(text)
-        return
-    # Write to a temporary file first: a failure must not leave a half-written output.
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".dl-import-", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; a new file gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 if __name__ == "__main__":

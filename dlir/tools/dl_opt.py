@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from xdsl.context import Context
@@ -187,6 +187,7 @@ def _run(args: argparse.Namespace) -> int:
     from dlir.ir.context import make_context
     from dlir.ir.diagnostics import DiagnosticError
     from dlir.tools.expected_diagnostics import check_diagnostics, collect_expectations
+    from dlir.tools.output import write_output
 
     try:
         text, filename = _read_input(args.input)
@@ -220,7 +221,7 @@ def _run(args: argparse.Namespace) -> int:
     if failed and not args.verify_diagnostics:
         return 1
     if args.emit != "obj":  # an object file was written by _emit already
-        _write_output(args.output, "// -----\n".join(outputs))
+        write_output(args.output, "// -----\n".join(outputs), prefix=".dl-opt-")
     return 1 if failed else 0
 
 
@@ -327,21 +328,6 @@ def _run_passes(spec: str, module: ModuleOp, ctx: Context, args: argparse.Namesp
             sys.stderr.write(timer.report())
         if stats is not None:
             sys.stderr.write(stats.report())
-
-
-def _write_output(path: str, text: str) -> None:
-    out: TextIO
-    if path == "-":
-        sys.stdout.write(text)
-        return
-    # Write to a temporary file first: a failure must not leave a half-written output.
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".dl-opt-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

@@ -337,8 +337,8 @@ def test_load_runs_a_module_lowered_beforehand():
 
 def test_compile_cpu_is_the_default_pipeline():
     assert PIPELINES["compile-cpu"][0] == (
-        "graph-fold-batch-norm,graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,loop-unroll,"
-        "loop-vectorize,graph-to-loop,loop-to-llvm"
+        "graph-fold-empty,graph-fold-batch-norm,graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,"
+        "loop-unroll,loop-vectorize,graph-to-loop,loop-to-llvm"
     )
 
 

@@ -4,6 +4,11 @@ ABI convention (shared with `dlir.passes.lowering.func_to_llvm`): a memref argum
 as a **bare pointer to contiguous row-major data** (`memref<4x8xf32>` -> `!llvm.ptr`); scalars
 (`index`, iN, f32, f64) are passed by value, `index` as i64. An i1 buffer is a numpy bool
 array: one byte per element, 0 or 1 (`loop-to-llvm` loads and stores i1 elements as i8).
+An f16 buffer is a numpy float16 array. bf16 has no numpy dtype: as in `dlir.interpret`, a
+bf16 buffer is a float32 array on the Python side; it is rounded to bf16 (nearest, ties
+to even) into a temporary of 16-bit patterns for the call, and what the callee wrote is
+widened back into the float32 array (exactly: every bf16 is a float32). f16 and bf16
+scalars cannot be passed by value (ctypes has no half type): use a buffer.
 The lowering keeps the original argument types in the function's `dlir.signature` attribute:
 
     llvm.func @vadd(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr {llvm.noalias}, %n: i64)
@@ -28,6 +33,8 @@ import numpy.typing as npt
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    BFloat16Type,
+    Float16Type,
     Float32Type,
     Float64Type,
     IndexType,
@@ -40,11 +47,14 @@ from xdsl.ir import Attribute
 from xdsl.utils.hints import isa
 
 from dlir.backends.llvm.jit import CompiledModule, JitError, compile_module
+from dlir.interpreter.common import round_bf16
 
 SIGNATURE_ATTR = "dlir.signature"
 NUM_OUTPUTS_ATTR = "dlir.num_outputs"
 
 _DTYPES: dict[str, np.dtype[np.generic]] = {
+    "f16": np.dtype(np.float16),
+    "bf16": np.dtype(np.float32),  # held in float32, as by the interpreter (module doc)
     "f32": np.dtype(np.float32),
     "f64": np.dtype(np.float64),
     "i1": np.dtype(np.bool_),
@@ -80,14 +90,18 @@ class ArgumentError(TypeError):
 
 @dataclass(frozen=True)
 class BufferArg:
-    """A contiguous array of `dtype` with `shape` (None: any extent), passed as a pointer."""
+    """A contiguous array of `dtype` with `shape` (None: any extent), passed as a pointer.
+
+    `bf16`: the native buffer holds bf16 and `dtype` is float32, the Python-side array.
+    """
 
     shape: tuple[int | None, ...]
     dtype: np.dtype[np.generic]
+    bf16: bool = False
 
     def describe(self) -> str:
         dims = "x".join("?" if d is None else str(d) for d in self.shape)
-        return f"{self.dtype}[{dims}]"
+        return f"{'bf16' if self.bf16 else self.dtype}[{dims}]"
 
 
 @dataclass(frozen=True)
@@ -129,7 +143,9 @@ class Signature:
         for index, ty in enumerate(types):
             if isa(ty, MemRefType[Attribute]):
                 shape = tuple(None if d < 0 else d for d in ty.get_shape())
-                args.append(BufferArg(shape, _dtype_of(ty.element_type, f"argument {index}")))
+                element = ty.element_type
+                dtype = _dtype_of(element, f"argument {index}", buffer=True)
+                args.append(BufferArg(shape, dtype, isinstance(element, BFloat16Type)))
             else:
                 args.append(ScalarArg(_dtype_of(ty, f"argument {index}")))
         if result is None or isinstance(result, llvm.LLVMVoidType):
@@ -184,13 +200,15 @@ class Signature:
 
 def _parse_arg(text: str) -> Arg:
     if "[" not in text:
+        if text in ("f16", "bf16"):
+            raise ValueError(f"{text} scalars cannot be passed by value: use a buffer '{text}[1]'")
         return ScalarArg(_dtype(text))
     name, _, dims = text.partition("[")
     if not dims.endswith("]"):
         raise ValueError(f"bad buffer argument '{text}': expected e.g. 'f32[4x?]'")
     body = dims[:-1].strip()
     shape = tuple(None if d.strip() == "?" else int(d) for d in body.split("x")) if body else ()
-    return BufferArg(shape, _dtype(name.strip()))
+    return BufferArg(shape, _dtype(name.strip()), name.strip() == "bf16")
 
 
 def _dtype(name: str) -> np.dtype[np.generic]:
@@ -199,7 +217,9 @@ def _dtype(name: str) -> np.dtype[np.generic]:
     return _DTYPES[name]
 
 
-def _dtype_of(ty: Attribute, what: str) -> np.dtype[np.generic]:
+def _dtype_of(ty: Attribute, what: str, buffer: bool = False) -> np.dtype[np.generic]:
+    if buffer and isinstance(ty, Float16Type | BFloat16Type):
+        return _DTYPES[str(ty)]
     if isinstance(ty, IndexType):
         return _DTYPES["index"]
     if isinstance(ty, Float32Type):
@@ -209,7 +229,8 @@ def _dtype_of(ty: Attribute, what: str) -> np.dtype[np.generic]:
     if isinstance(ty, IntegerType) and f"i{ty.bitwidth}" in _DTYPES:
         return _DTYPES[f"i{ty.bitwidth}"]
     raise ArgumentError(
-        f"{what}: type {ty} cannot cross the Python boundary (expected f32, f64, i1, i8..i64, index or a memref of those)"
+        f"{what}: type {ty} cannot cross the Python boundary (expected f32, f64, i1, i8..i64, "
+        "index or a memref of those, or a memref of f16 or bf16)"
     )
 
 
@@ -237,13 +258,22 @@ class CompiledFunction:
             raise ArgumentError(
                 f"@{self.name} takes {len(sig.args)} arguments {sig.describe()}, got {len(args)}"
             )
+        staged: list[_Bf16Buffer] = []
         converted = [
-            self._convert(i, spec, value)
+            self._convert(i, spec, value, staged)
             for i, (spec, value) in enumerate(zip(sig.args, args, strict=True))
         ]
-        return self._function(*converted)
+        result = self._function(*converted)
+        for buffer in staged:
+            buffer.write_back()
+        return result
 
-    def _convert(self, index: int, spec: Arg, value: object) -> object:
+    def _is_output(self, index: int) -> bool:
+        """Whether the callee may write argument `index` (without `num_outputs`: any buffer)."""
+        sig = self.signature
+        return sig.num_outputs == 0 or index >= len(sig.args) - sig.num_outputs
+
+    def _convert(self, index: int, spec: Arg, value: object, staged: list[_Bf16Buffer]) -> object:
         where = f"@{self.name} argument {index}"
         if isinstance(spec, ScalarArg):
             return _scalar(where, spec, value)
@@ -269,10 +299,13 @@ class CompiledFunction:
             raise ArgumentError(
                 f"{where}: the array must be C-contiguous (use np.ascontiguousarray)"
             )
-        first_output = len(self.signature.args) - self.signature.num_outputs
-        if not array.flags.writeable and (self.signature.num_outputs == 0 or index >= first_output):
+        if not array.flags.writeable and self._is_output(index):
             # The callee writes its outputs; without `num_outputs`, any buffer may be one.
             raise ArgumentError(f"{where}: the array is read-only; pass a writeable copy")
+        if spec.bf16:
+            buffer = _Bf16Buffer(array, to_bf16_bits(array), self._is_output(index))
+            staged.append(buffer)
+            return buffer.bits.ctypes.data
         return array.ctypes.data
 
     def call_dps(self, *inputs: object) -> tuple[npt.NDArray[np.generic], ...]:
@@ -297,12 +330,39 @@ class CompiledFunction:
             else value
             for value in inputs
         ]
+        staged: list[_Bf16Buffer] = []
         converted = [
-            self._convert(i, spec, value)
+            self._convert(i, spec, value, staged)
             for i, (spec, value) in enumerate(zip(sig.args, [*contiguous, *outputs], strict=True))
         ]
         self._function(*converted)
+        for buffer in staged:
+            buffer.write_back()
         return outputs
+
+
+def to_bf16_bits(array: npt.NDArray[np.generic]) -> npt.NDArray[np.uint16]:
+    """float32 values -> their nearest bf16 (ties to even) as uint16 bit patterns."""
+    rounded = round_bf16(cast(npt.NDArray[np.float32], array))
+    return (rounded.view(np.uint32) >> 16).astype(np.uint16)
+
+
+def from_bf16_bits(bits: npt.NDArray[np.uint16]) -> npt.NDArray[np.float32]:
+    """uint16 bf16 bit patterns -> float32 (exact)."""
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+@dataclass
+class _Bf16Buffer:
+    """A float32 argument staged as bf16 bits for one call; outputs are copied back."""
+
+    array: npt.NDArray[np.generic]
+    bits: npt.NDArray[np.uint16]
+    output: bool
+
+    def write_back(self) -> None:
+        if self.output:
+            self.array[...] = from_bf16_bits(self.bits)
 
 
 def _static_shape(name: str, spec: BufferArg) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import prod
-from typing import TypeAlias
+from typing import TypeAlias, TypeGuard
 
 from typing_extensions import TypeVar
 from xdsl.dialects.builtin import (
@@ -40,7 +40,6 @@ from xdsl.irdl import (
     result_def,
 )
 from xdsl.utils.exceptions import VerifyException
-from xdsl.utils.hints import isa
 
 Tensor: TypeAlias = TensorType[Attribute]
 Shape: TypeAlias = tuple[int, ...]
@@ -50,12 +49,21 @@ INTEGER_TYPES: tuple[Attribute, ...] = tuple(IntegerType(w) for w in (1, 8, 16, 
 ELEMENT_TYPES: tuple[Attribute, ...] = FLOAT_TYPES + INTEGER_TYPES
 
 
+def is_tensor(attr: Attribute) -> TypeGuard[Tensor]:
+    """`isinstance(attr, TensorType)`, typed as `TensorType[Attribute]`.
+
+    Every TensorType is a `TensorType[Attribute]`; xDSL's `isa(attr, Tensor)` says the same
+    but rebuilds its generic constraint on every call, which dominated verification time.
+    """
+    return isinstance(attr, TensorType)
+
+
 @dataclass(frozen=True)
 class GraphTensorConstraint(AttrConstraint[Tensor]):
     """A statically shaped `tensor<...>` of f16, bf16, f32, f64, i1, i8, i16, i32 or i64."""
 
     def verify(self, attr: Attribute, constraint_context: VerificationContext) -> None:
-        if not isa(attr, Tensor):
+        if not is_tensor(attr):
             raise VerifyException(f"expected a tensor type, found {attr}")
         if attr.element_type not in ELEMENT_TYPES:
             raise VerifyException(f"unsupported element type {attr.element_type} in {attr}")
@@ -88,7 +96,7 @@ def tensor(*shape: int, element_type: Attribute = f32) -> Tensor:
 def tensor_type(value: SSAValue | Operation) -> Tensor:
     """The tensor type of `value` (an op stands for its single result)."""
     t = SSAValue.get(value).type
-    if not isa(t, Tensor):
+    if not is_tensor(t):
         raise VerifyException(f"expected a tensor value, found one of type {t}")
     return t
 

@@ -35,7 +35,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute
 from xdsl.utils.hints import isa
 
-from dlir.dialects.graph.common import Tensor
+from dlir.dialects.graph.common import is_tensor
 from dlir.dialects.graph.func import ConstantOp
 
 # A resource handle is printed bare, so it must lex as an MLIR bare identifier.
@@ -125,7 +125,7 @@ def constant_value(op: ConstantOp, ctx: Context | None = None) -> NDArray[Any]:
     """The value of a `graph.constant` as a numpy array (bf16 is widened to float32)."""
     value = op.value
     tensor_type = value.get_type()
-    assert isa(tensor_type, Tensor)
+    assert is_tensor(tensor_type)
     shape = tensor_type.get_shape()
     element_type = tensor_type.element_type
     dtype = _DTYPES[element_type]

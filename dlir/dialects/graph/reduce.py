@@ -114,7 +114,8 @@ class ReduceMeanOp(ReduceOp):
 
 @irdl_op_definition
 class ReduceMaxOp(ReduceOp):
-    """Maximum along `axes`.
+    """Maximum along `axes`; NaN propagates. Over an empty axis the result is the lowest
+    value of the element type (-inf, the integer minimum, false for i1), as ONNX ReduceMax.
 
     %y = graph.reduce_max %x axes [-1] keepdims : tensor<4x8xf32> -> tensor<4x1xf32>
     """

@@ -16,4 +16,5 @@ GRAPH_PASSES: dict[str, str] = {
     "graph-infer-shapes": "dlir.passes.graph.infer_shapes:GraphInferShapesPass",
     "graph-fuse": "dlir.passes.graph.fuse:GraphFusePass",
     "graph-fold-batch-norm": "dlir.passes.graph.fold_batch_norm:GraphFoldBatchNormPass",
+    "graph-fold-empty": "dlir.passes.graph.fold_empty:GraphFoldEmptyPass",
 }

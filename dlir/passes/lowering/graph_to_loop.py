@@ -43,7 +43,15 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith, memref
-from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, ModuleOp, TensorType, i8
+from xdsl.dialects.builtin import (
+    FileLineColLoc,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    TensorType,
+    i8,
+)
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.traits import SymbolTable
@@ -74,12 +82,38 @@ def buffer_bytes(type: MemRefType) -> int:
     return size
 
 
+def _empty_values(op: Operation) -> list[SSAValue]:
+    """The zero-element tensors `op` reads or defines."""
+    values = [*op.operands, *op.results]
+    return [v for v in values if isa(v.type, TensorType[Attribute]) and 0 in v.type.get_shape()]
+
+
+def _touches_empty(op: Operation) -> bool:
+    return bool(_empty_values(op))
+
+
+def _where(op: Operation) -> str:
+    """` at file:line:col` when `op` has a file location."""
+    loc = op.location
+    if isinstance(loc, FileLineColLoc):
+        return f" at {loc.filename.data}:{loc.line.data}:{loc.column.data}"
+    return ""
+
+
 def _check_body(func: graph.FuncOp, module: ModuleOp) -> None:
     """Fail on the first op or callee this pass cannot lower, saying which pass comes first."""
     name = func.sym_name.data
     for op in func.body.block.ops:
         if isinstance(op, graph.ConstantOp | graph.ReturnOp):
             continue
+        if not isinstance(op, graph.CallDpsOp) and _touches_empty(op):
+            raise DiagnosticException(
+                f"graph-to-loop: @{name} holds '{op.name}'{_where(op)} on zero-element "
+                f"tensors ({', '.join(sorted({str(v.type) for v in _empty_values(op)}))}): "
+                "te kernels range over positive extents; run graph-fold-empty before "
+                "graph-to-te (it folds ops with empty results and reductions over empty axes "
+                "into constants)"
+            )
         if not isinstance(op, graph.CallDpsOp):
             raise DiagnosticException(
                 f"graph-to-loop: @{name} still holds '{op.name}': run graph-to-te and te-to-loop "
