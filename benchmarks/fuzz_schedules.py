@@ -8,10 +8,12 @@ tests/unit/schedules/test_random_schedules.py).
 Cases run in rounds of `--round` hypothesis examples, each round with its own seed. A
 mismatch or crash stops its round: hypothesis shrinks it to a minimal module (kernel and
 schedule text), which is printed (and appended to `--failures`); the next round goes on.
-The summary counts cases, kernels compared, kernels te-to-loop refused (by message),
-illegal draws (refused by the schedule model) and failures. Kernels go through
-compile-cpu's kernel passes (te-auto-schedule for a kernel left unscheduled, te-to-loop,
-the loop passes), then loop-to-llvm.
+The summary counts cases, kernels compared, illegal draws (refused by the schedule
+model) and failures, and kernels the lowering refused (by message, each with its first
+module's text): the model accepted their schedules, so each is a disagreement between
+the model and te-to-loop, and makes the exit status 1, as failures do. Kernels go
+through compile-cpu's kernel passes (te-auto-schedule for a kernel left unscheduled,
+te-to-loop, the loop passes), then loop-to-llvm.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from typing import cast
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from dlir.dialects.te.model import ScheduleWarning
+from dlir.parser import print_module
 from dlir.testing.schedules import (
     PRIMITIVES,
     ScheduleCase,
     check_case,
+    kernel_module,
     kernel_pipeline,
     schedule_cases,
 )
@@ -47,6 +51,8 @@ class Tally:
     compared: int = 0
     failures: list[str] = field(default_factory=list[str])
     refused: collections.Counter[str] = field(default_factory=collections.Counter[str])
+    refused_text: dict[str, str] = field(default_factory=dict[str, str])
+    """The module of the first kernel refused with each message shape."""
     illegal: collections.Counter[str] = field(default_factory=collections.Counter[str])
     applied: collections.Counter[str] = field(default_factory=collections.Counter[str])
     families: collections.Counter[str] = field(default_factory=collections.Counter[str])
@@ -86,7 +92,13 @@ def run_round(tally: Tally, args: argparse.Namespace, round_seed: int) -> None:
         tally.cases += 1
         tally.kernels += len(case.kernels)
         tally.compared += outcome.compared
-        tally.refused.update(_shape(m) for m in outcome.refused)
+        for message in outcome.refused:
+            shape = _shape(message)
+            tally.refused[shape] += 1
+            if shape not in tally.refused_text:
+                name = message.split(":", 1)[0].removeprefix("@")
+                kernel = next(k for k in case.kernels if k.name == name)
+                tally.refused_text[shape] = print_module(kernel_module(case, kernel))
         tally.illegal.update(_shape(m) for m in case.illegal)
         tally.applied.update(case.applied)
         tally.families.update(k.family for k in case.kernels)
@@ -156,10 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"illegal draws refused by the model: {sum(tally.illegal.values())}")
     for message, count in tally.illegal.most_common(12):
         print(f"  {count:5d}  {message}")
-    print(f"kernels the lowering refused: {sum(tally.refused.values())}")
+    print(f"kernels the lowering refused (the model accepted them): {sum(tally.refused.values())}")
     for message, count in tally.refused.most_common(12):
         print(f"  {count:5d}  {message}")
-    return 1 if tally.failures else 0
+        print("         " + tally.refused_text[message].replace("\n", "\n         "))
+    return 1 if tally.failures or tally.refused else 0
 
 
 if __name__ == "__main__":

@@ -4,14 +4,21 @@
 //   python benchmarks/run.py --workloads conv2d_3x3_64x56x56_64 --systems dlir-sched,numpy
 //   dl-opt benchmarks/schedules/conv2d_3x3_64x56x56_64.mlir -p te-to-loop     # the scheduled loop nest
 //
-// Schedule: the zero-padded input is its own stage, computed whole first (a 0.9 MB copy,
-// channels in parallel). The convolution runs one output row at a time: its 56 pixels are
-// the innermost loop (LLVM vectorizes it by 8: 7 vectors of sums, loaded and stored around
-// each multiply-add in L1) inside the reduction (input channel, ky, kx); blocks of 4 output
-// channels in parallel. (A register tile, 8 channels x 8 pixels with the sums in a
-// kernel-local buffer that LLVM keeps in registers, measured the same on one thread and
-// loses its registers in a parallel loop: see conv2d_1x1_256x56x56_64.mlir.)
-// test sizes: 64=5 56=9 55=8 58=11
+// The schedule the default rule (te-auto-schedule's `convolution-blocked`) writes, by hand:
+// - P: the zero-padded input, computed whole first (a 0.9 MB copy, channels in parallel);
+// - Wp: the weights packed NCHW16c, Wp[o / 16][c][ry][rx][o % 16] (a "packed" cache_read
+//   is laid out in its loop order), so one reduction step loads 16 output channels as
+//   two contiguous vectors;
+// - YP: a 4-column x 16-channel register tile laid out [x][o] (a "packed" cache_write),
+//   computed at Y's column block: per (c, ry, rx) 2 weight vectors, 4 broadcast inputs
+//   and 8 FMAs into 8 accumulators that stay in registers for the whole reduction
+//   (LLVM reuses the broadcasts across rx: 18 broadcasts and 18 vector loads per 72 FMAs
+//   per input channel, no spills);
+// - Y: the tile stored back to NCHW; blocks of 16 output channels in parallel.
+// Tiles of 12 accumulators (6 columns x 2 vectors, 4 x 3) would cover the FMA latency
+// better, but 56 columns and 64 channels have no such divisor (7 columns x 2 vectors,
+// 14 accumulators, spill: 43 GFLOP/s).
+// test sizes: 64=32 56=8 55=7 58=10
 te.kernel @conv2d(%X: tensor<1x64x56x56xf32>, %W: tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32> {
   %P = te.compute "P" (%n: 1, %c: 64, %h: 58, %w: 58) {
     %zero = arith.constant 0.000000e+00 : f32
@@ -46,7 +53,16 @@ te.kernel @conv2d(%X: tensor<1x64x56x56xf32>, %W: tensor<64x64x3x3xf32>) -> tens
 }
 te.schedule @conv2d {
   te.parallel "P" "c"
-  te.split "Y" "o" by 4 -> "oo", "oi"
-  te.reorder "Y" ["n", "oo", "y", "oi", "rc", "ry", "rx", "x"]
+  te.cache_read "W" "packed" for ["Y"] -> "Wp"
+  te.split "Wp" "ax0" by 16 -> "oo", "oi"
+  te.reorder "Wp" ["oo", "ax1", "ax2", "ax3", "oi"]
+  te.cache_write "Y" "packed" -> "YP"
+  te.split "Y" "o" by 16 -> "oo", "oi"
+  te.split "Y" "x" by 4 -> "xo", "xi"
+  te.reorder "Y" ["n", "oo", "y", "xo", "oi", "xi"]
+  te.compute_at "YP" at "Y" "xo"
+  te.reorder "YP" ["n", "y", "rc", "ry", "rx", "x", "o"]
+  te.unroll "YP" "x"
+  te.vectorize "YP" "o"
   te.parallel "Y" "oo"
 }

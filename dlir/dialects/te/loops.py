@@ -50,7 +50,7 @@ class SplitOp(PrimitiveOp):
         props = _props(stage=stage, axis=axis, factor=factor, outer=outer, inner=inner)
         super().__init__(properties=props)
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         factor = self.factor.value.data
         state.split(stage, self.axis.data, factor, self.outer.data, self.inner.data, "split")
@@ -101,7 +101,7 @@ class TileOp(PrimitiveOp):
         )
         super().__init__(properties=props)
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         x, y = self.x_axis.data, self.y_axis.data
         if x == y:
@@ -135,7 +135,7 @@ class ReorderOp(PrimitiveOp):
     def __init__(self, stage: str, axes: Sequence[str]) -> None:
         super().__init__(properties=_props(stage=stage, axes=axes))
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         before = stage.axis_names()
         state.reorder(stage, [a.data for a in self.axes.data])
@@ -167,7 +167,7 @@ class FuseOp(PrimitiveOp):
     def __init__(self, stage: str, outer: str, inner: str, fused: str) -> None:
         super().__init__(properties=_props(stage=stage, outer=outer, inner=inner, fused=fused))
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         outer, inner = state.axis(stage, self.outer.data), state.axis(stage, self.inner.data)
         position = stage.axes.index(outer)
@@ -226,7 +226,7 @@ class UnrollOp(PrimitiveOp):
     def __init__(self, stage: str, axis: str, factor: int | None = None) -> None:
         super().__init__(properties=_props(stage=stage, axis=axis, factor=factor))
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         if self.factor is not None:
             state.check_positive("unroll factor", self.factor.value.data)
         axis = _annotate(state, self, self.axis.data, "unrolled")
@@ -254,7 +254,7 @@ class SpatialAnnotationOp(PrimitiveOp):
     def __init__(self, stage: str, axis: str) -> None:
         super().__init__(properties=_props(stage=stage, axis=axis))
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         axis = state.axis(stage, self.axis.data)
         if axis.kind == "reduce":
@@ -318,7 +318,7 @@ class TensorizeOp(PrimitiveOp):
         props["intrinsic"] = SymbolRefAttr(intrinsic)
         super().__init__(properties=props)
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         name = self.intrinsic.root_reference.data
         if not state.has_symbol(name):
             raise ScheduleError(

@@ -79,6 +79,9 @@ class StageModel:
     """The spatial axes as the stage defines them (its tensor's dims, in order)."""
     scope: str = "global"
     """The memory scope of the stage's buffer (cache_read/cache_write stages set it)."""
+    tail: bool = False
+    """Whether a loop of the stage runs past its axis (a split that does not divide), so
+    that its points are bounded; an rfactor stage inherits it from the stage's splits."""
 
     def axis_names(self) -> list[str]:
         return [a.name for a in self.axes]
@@ -210,17 +213,133 @@ class ScheduleState:
             )
 
     def legal_levels(self, name: str) -> list[str]:
-        """`root`, then every loop level of every consumer of `name` (as Halide lists them)."""
-        return ["root"] + [
-            str(Level(c, a))
-            for c in self.consumers(name)
-            for a in self.stages[c].axis_names()
-            if self.stages[c].attach != "inline"
-        ]
+        """Where stage `name` may be computed (as Halide lists them): `root`, then each
+        loop level of a consumer that encloses all the stage's reads (see `reader_problem`).
+
+            C and D read B, D computed at C.j:   root, C.i, C.j   (C's loops i, j, k)
+        """
+        levels = ["root"]
+        if self.stages[name].is_output:
+            return levels
+        for target in self.consumers(name):
+            consumer = self.stages[target]
+            if consumer.attach == "inline":
+                continue
+            # the innermost level: where the innermost-placed other reader runs
+            order = consumer.axis_names()
+            deepest = len(order) - 1
+            for reader in self.consumers(name):
+                if reader == target:
+                    continue
+                top, at = self.runs_at(reader, target)
+                if not isinstance(at, Level) or at.stage != target or self.shared(reader, top):
+                    deepest = -1
+                else:
+                    deepest = min(deepest, order.index(at.axis))
+            levels += [str(Level(target, a)) for a in order[: deepest + 1]]
+        return levels
+
+    def runs_at(self, name: str, target: str) -> tuple[str, Literal["root", "inline"] | Level]:
+        """Where stage `name` runs relative to the loops of `target`: its placement, or
+        that of the stage it is computed at, and so on up to a loop of `target` (or root);
+        with the last stage of that chain.
+
+            sum_rf at sum.i, sum at Y.i:   runs_at("sum_rf", "Y") == ("sum", Y.i)
+        """
+        link, at = name, self.stages[name].attach
+        seen = {name}
+        while isinstance(at, Level) and at.stage != target and at.stage not in seen:
+            seen.add(at.stage)
+            link, at = at.stage, self.stages[at.stage].attach
+        return link, at
+
+    def shared(self, name: str, top: str) -> tuple[str, str] | None:
+        """The first stage of the chain from `name` up to `top` (see `runs_at`) that a
+        stage other than the one it is computed at reads, with that reader; or None."""
+        link = name
+        while True:
+            at = self.stages[link].attach
+            host = at.stage if isinstance(at, Level) else None
+            extra = [c for c in self.consumers(link) if c != host]
+            if extra:
+                return link, extra[0]
+            if link == top or host is None:
+                return None
+            link = host
+
+    def reader_problem(self, stage: StageModel, level: Level) -> str | None:
+        """Why `stage` computed at `level` would not be computed before all its reads, or
+        None when it would.
+
+        A stage computed at a loop of a consumer is computed there once for every reader:
+        each other reader must be computed at a loop of the same consumer, at or inside
+        that level, and be read by that consumer alone (the region computed is the union
+        of what they read there), or be computed in such a stage (at a loop of a stage
+        that is, and read by it alone):
+
+            B read by C and D, D at root:  it is also read by 'D', which is computed at
+                                           root, not inside C.i
+        """
+        order = self.stages[level.stage].axis_names()
+        readers = [r for r in self.consumers(stage.name) if r != level.stage]
+        for name in readers:
+            top, at = self.runs_at(name, level.stage)
+            which = "which is" if top == name else f"which is computed in '{top}', which is"
+            where = f"it is also read by '{name}', {which}"
+            if at == "inline":
+                return f"{where} inlined, not computed at a loop of '{level.stage}'"
+            if not isinstance(at, Level):
+                return f"{where} computed at root, not inside {level}"
+            if at.stage != level.stage or order.index(at.axis) < order.index(level.axis):
+                return f"{where} computed at {at}, not inside {level}"
+        for name in readers:
+            top, _ = self.runs_at(name, level.stage)
+            found = self.shared(name, top)
+            if found is not None:
+                link, other = found
+                return (
+                    f"it is also read by '{name}', and '{link}' is also read by "
+                    f"'{other}' (a stage computed inside {level} may share it only with "
+                    f"stages computed there, each read by the stage it is computed at alone)"
+                )
+        return None
+
+    def check_placements(self, verb: str, name: str) -> None:
+        """After the primitive `verb` of stage `name`: every stage computed at a loop still
+        precedes all its reads there (`reader_problem`); else say which it would break:
+
+            cannot reorder 'C': it would leave 'B' computed at C.i while it is also read
+            by 'D', which is computed at C.j, not inside C.i; legal levels for 'B' would
+            be root, C.j: move 'B' first
+        """
+        for stage in self.stages.values():
+            level = stage.attach
+            if not isinstance(level, Level):
+                continue
+            problem = self.reader_problem(stage, level)
+            if problem is None:
+                continue
+            raise ScheduleError(
+                f"cannot {verb} '{name}': it would leave '{stage.name}' computed at {level} "
+                f"while {problem}; legal levels for '{stage.name}' would be "
+                f"{_names(self.legal_levels(stage.name))}: move '{stage.name}' first"
+            )
+
+    def legal_store_levels(self, stage: StageModel) -> list[str]:
+        """Where `stage` may be stored: its compute level or a loop of that consumer
+        outside it."""
+        level = stage.attach
+        if not isinstance(level, Level):
+            return []
+        axes = self.stages[level.stage].axis_names()
+        return [str(Level(level.stage, a)) for a in axes[: axes.index(level.axis) + 1]]
 
     def consumer_level(self, stage: StageModel, target: str, axis: str, verb: str) -> Level:
         """`target.axis`, checked to be a loop level of a consumer of `stage`."""
         consumers = self.consumers(stage.name)
+        legal = self.legal_store_levels(stage) if verb == "store" else None
+        if legal is None:
+            legal = self.legal_levels(stage.name)
         if target not in consumers:
             self.stage(target)
             if not consumers:
@@ -231,13 +350,13 @@ class ScheduleState:
                 )
             raise ScheduleError(
                 f"cannot {verb} '{stage.name}' at '{target}': '{target}' does not read "
-                f"'{stage.name}'; legal levels are {_names(self.legal_levels(stage.name))}"
+                f"'{stage.name}'; legal levels are {_names(legal)}"
             )
         consumer = self.loop_stage(target)
         if consumer.index(axis) is None:
             raise ScheduleError(
                 f"stage '{target}' has no axis '{axis}'; legal levels for '{stage.name}' "
-                f"are {_names(self.legal_levels(stage.name))}"
+                f"are {_names(legal)}"
             )
         return Level(target, axis)
 
@@ -267,6 +386,15 @@ class ScheduleState:
         self.check_positive(f"{verb} factor", factor)
         self.check_reshapeable(stage, axis, verb)
         self.check_new_axes(stage, [outer, inner])
+        if axis.extent % factor and stage.scope == "packed":
+            divisors = [str(d) for d in range(1, axis.extent + 1) if axis.extent % d == 0]
+            raise ScheduleError(
+                f"cannot {verb} axis '{axis.name}' of stage '{stage.name}' by {factor}: it "
+                f"does not divide {axis.extent}, and a packed buffer is laid out by its "
+                f"loops, so their factors must divide the axes; legal factors are "
+                f"{', '.join(divisors)}"
+            )
+        stage.tail |= axis.extent % factor != 0
         if factor == 1:
             self.warn(
                 f"{verb} of axis '{axis.name}' of stage '{stage.name}' by 1 has no effect "

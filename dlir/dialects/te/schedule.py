@@ -12,7 +12,7 @@
 Stages and axes are named by strings. Every primitive names the stage it schedules first.
 A primitive verifies by replaying the schedule up to itself on a `ScheduleState`
 (`model.py`), so each error points at the primitive that is wrong. Adding a primitive
-is one class (in `loops.py` or `stages.py`: its syntax and its `apply` on the model)
+is one class (in `loops.py` or `stages.py`: its syntax and its `apply_` on the model)
 plus its tests.
 """
 
@@ -69,9 +69,10 @@ class ScheduleOp(IRDLOperation):
     assembly_format = "$kernel attr-dict-with-keyword $body"
 
     def __init__(self, kernel: str, primitives: Sequence[PrimitiveOp] = ()) -> None:
-        super().__init__(
-            properties={"kernel": SymbolRefAttr(kernel)}, regions=[Region(Block(primitives))]
-        )
+        # no primitives, no block: prints `{}` as a parsed empty schedule does (an
+        # empty block would print `^bb0:`)
+        body = Region(Block(primitives)) if primitives else Region()
+        super().__init__(properties={"kernel": SymbolRefAttr(kernel)}, regions=[body])
 
     @property
     def kernel_name(self) -> str:
@@ -139,9 +140,17 @@ class PrimitiveOp(IRDLOperation, ABC):
 
     traits = traits_def(HasParent(ScheduleOp))
 
-    @abstractmethod
     def apply(self, state: ScheduleState) -> None:
-        """Apply this primitive to `state`, or raise `ScheduleError` saying why it can't."""
+        """Apply this primitive to `state`, or raise `ScheduleError` saying why it can't:
+        its own preconditions (`apply_`), then that every stage computed at a loop still
+        precedes all its reads there (a cache_write or a reorder can break that)."""
+        self.apply_(state)
+        state.check_placements(self.name.removeprefix("te."), self.stage.data)
+
+    @abstractmethod
+    def apply_(self, state: ScheduleState) -> None:
+        """Change `state` as this primitive does, or raise `ScheduleError` saying why it
+        can't (and what would be legal)."""
 
     def verify_(self) -> None:
         schedule = self.parent_op()

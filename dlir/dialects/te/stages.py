@@ -36,16 +36,19 @@ class AttachOp(PrimitiveOp):
 @irdl_op_definition
 class ComputeAtOp(AttachOp):
     """Compute a stage inside a loop of one of its consumers, as much as that loop needs
-    (bounds inference), into a buffer of that region. Its other readers, if any, must be
-    computed at loops of the same consumer inside that one: the region is the union of
-    what they all read. A kernel result is computed whole (legal level: root).
+    (bounds inference), into a buffer of that region. Its other readers, if any, must
+    already run inside that loop: computed at loops of the same consumer at or inside it
+    (or at a loop of a stage computed there, and so on), each read only by the stage it
+    is computed at; the region is the union of what they all read. A kernel result is
+    computed whole (legal level: root). A later primitive that would break this (moving
+    a reader, reordering the loops, a cache stage between them) is refused.
 
         te.compute_at "A_local" at "C" "jo"
     """
 
     name = "te.compute_at"
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
         level = state.consumer_level(stage, self.target.data, self.axis.data, "compute")
         if stage.is_output:
@@ -54,10 +57,29 @@ class ComputeAtOp(AttachOp):
                 "computed whole; legal levels are root (cache_write it to compute a tile "
                 "at a loop)"
             )
+        problem = state.reader_problem(stage, level)
+        if problem is not None:
+            legal = ", ".join(state.legal_levels(stage.name))
+            raise ScheduleError(
+                f"cannot compute '{stage.name}' at {level}: {problem}; legal levels for "
+                f"'{stage.name}' are {legal}{_reader_hint(state, stage, level)}"
+            )
         if stage.store is not None and stage.store.stage != level.stage:
             stage.store = None
         stage.attach = level
         state.check_store_outside_compute(stage)
+
+
+def _reader_hint(state: ScheduleState, stage: StageModel, level: Level) -> str:
+    """How to make `level` legal for `stage`, when its other readers can move there."""
+    others = [r for r in state.consumers(stage.name) if r != level.stage]
+    movable = all(
+        state.consumers(r) == [level.stage] and not state.stages[r].is_output for r in others
+    )
+    if not others or not movable:
+        return ""
+    names = " and ".join(f"'{r}'" for r in others)
+    return f" (compute_at {names} at {level} or a loop of '{level.stage}' inside it first)"
 
 
 @irdl_op_definition
@@ -73,7 +95,7 @@ class StoreAtOp(AttachOp):
 
     name = "te.store_at"
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         level = state.consumer_level(stage, self.target.data, self.axis.data, "store")
         compute = stage.attach
@@ -106,7 +128,7 @@ class ComputeInlineOp(StageOnlyOp):
 
     name = "te.compute_inline"
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
         reduce = [a.name for a in stage.axes if a.kind == "reduce"]
         if reduce:
@@ -133,7 +155,7 @@ class ComputeRootOp(StageOnlyOp):
 
     name = "te.compute_root"
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.stage(self.stage.data)
         if stage.attach == "root":
             state.warn(
@@ -164,7 +186,7 @@ class CacheReadOp(PrimitiveOp):
         props = _props(stage=source, scope=scope, readers=readers, cache=cache)
         super().__init__(properties=props)
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         source = self.stage.data
         if source in state.tensors:
             shape = state.tensors[source]
@@ -217,13 +239,19 @@ class CacheWriteOp(PrimitiveOp):
     def __init__(self, stage: str, scope: str, cache: str) -> None:
         super().__init__(properties=_props(stage=stage, scope=scope, cache=cache))
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         _check_scope(self.scope.data)
         if stage.changed_by is not None:
             raise ScheduleError(
                 f"cache_write of '{stage.name}' must come before its loops are changed; "
                 f"{stage.changed_by} already changed them"
+            )
+        if stage.tail and self.scope.data == "packed":
+            raise ScheduleError(
+                f"cannot cache_write '{stage.name}' into a packed buffer: its loops run past "
+                "its axes (a split before rfactor does not divide), and a packed buffer is "
+                "laid out by its loops; use scope local or global"
             )
         cache = self.cache.data
         state.check_new_stage(cache)
@@ -233,6 +261,8 @@ class CacheWriteOp(PrimitiveOp):
         axes = [Axis(a.name, a.extent, a.kind) for a in stage.axes]
         kept = [a for a in stage.axes if a.kind == "spatial"]
         state.add_producer(stage, cache, axes, kept, stage.shape, self.scope.data)
+        # the cache computes what the stage did, with its bounds; the copy has none
+        state.stages[cache].tail, stage.tail = stage.tail, False
 
 
 @irdl_op_definition
@@ -258,7 +288,7 @@ class RFactorOp(PrimitiveOp):
     def __init__(self, stage: str, axis: str, factored: str) -> None:
         super().__init__(properties=_props(stage=stage, axis=axis, factored=factored))
 
-    def apply(self, state: ScheduleState) -> None:
+    def apply_(self, state: ScheduleState) -> None:
         stage = state.loop_stage(self.stage.data)
         axis = state.axis(stage, self.axis.data)
         reduce = [a for a in stage.axes if a.kind == "reduce"]
@@ -287,6 +317,9 @@ class RFactorOp(PrimitiveOp):
         shape = (*stage.shape, axis.extent)
         state.add_producer(stage, factored, axes, kept, shape)
         state.stages[factored].defined = (*stage.defined, axis.name)
+        # the new stage loops over the stage's loops, with their bounds; the stage has
+        # new loops (its spatial axes and the factored axis), none bounded
+        state.stages[factored].tail, stage.tail = stage.tail, False
         state.mark_changed(stage, self.name)
 
 

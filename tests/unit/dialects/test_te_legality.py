@@ -17,7 +17,7 @@ from dlir.dialects.te import loops, stages
 from dlir.dialects.te.builder import BodyFn, KernelBuilder, Schedule, StageBody, matmul_kernel
 from dlir.dialects.te.kernel import KernelOp
 from dlir.dialects.te.model import ScheduleError, ScheduleWarning
-from dlir.dialects.te.schedule import PrimitiveOp
+from dlir.dialects.te.schedule import PrimitiveOp, ScheduleOp
 from dlir.parser import parse_module, print_module
 
 
@@ -50,8 +50,8 @@ def schedule() -> tuple[ModuleOp, Schedule]:
 
 def verifier_message(module: ModuleOp, primitive: PrimitiveOp) -> str:
     """What the verifier says about `primitive` appended to the module's schedule."""
-    schedule_op = next(op for op in module.walk() if op.name == "te.schedule")
-    schedule_op.regions[0].block.add_op(primitive)
+    schedule_op = next(op for op in module.walk() if isinstance(op, ScheduleOp))
+    schedule_op.append(primitive)
     with pytest.raises(VerifyException) as info:
         module.verify()
     primitive.detach()

@@ -1,4 +1,5 @@
-"""A kernel's rule-based schedule: per stage, the first rule te-to-loop accepts.
+"""A kernel's rule-based schedule: a kernel-level pattern (`patterns.py`) when one matches
+and te-to-loop accepts it, else per stage the first rule te-to-loop accepts.
 
     te.kernel @add_64x100xf32(...) { %Y = te.compute "Y" (%i0: 64, %i1: 100) {...} }
     ->
@@ -30,6 +31,7 @@ from dlir.dialects.te.model import ScheduleError
 from dlir.dialects.te.schedule import ScheduleOp
 from dlir.ir.diagnostics import DiagnosticError
 from dlir.passes.lowering.auto_schedule.classify import StageInfo, classify
+from dlir.passes.lowering.auto_schedule.patterns import row_schedule
 from dlir.passes.lowering.auto_schedule.rules import NotApplicable, Options, Rule, rules_for
 from dlir.passes.lowering.te_to_loop.schedule import scheduled_plans
 
@@ -50,6 +52,9 @@ def auto_schedule(
     options = options or Options()
     infos = [classify(stage) for stage in kernel.stages()]
     inlinable = _inlinable(kernel, infos)
+    pattern = row_schedule(kernel, infos, inlinable, options)
+    if pattern is not None and _replays(kernel, pattern.op):
+        return pattern.op, [Choice(info.name, info.kind.value, "row") for info in infos]
     chosen: list[tuple[StageInfo, Rule]] = []
     choices: list[Choice] = []
     for info in infos:
@@ -78,6 +83,16 @@ def _build(
     except (NotApplicable, ScheduleError, DiagnosticError):
         return None
     return schedule.op
+
+
+def _replays(kernel: KernelOp, schedule: ScheduleOp) -> bool:
+    """Whether te-to-loop's replay accepts `schedule` (as for the rules: lowering it
+    whole here too would cost 30-140 ms per kernel)."""
+    try:
+        scheduled_plans(kernel, schedule)
+    except (ScheduleError, DiagnosticError):
+        return False
+    return True
 
 
 def _inlinable(kernel: KernelOp, infos: Sequence[StageInfo]) -> set[str]:

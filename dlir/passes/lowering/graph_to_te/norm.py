@@ -3,19 +3,23 @@
     graph.softmax %x axis 1 : tensor<4x10xf32>
     ->  %max = te.compute "max" (%i0: 4) reduce (%r1: 10) combiner max init -inf : f32 {
           X0[i0, r1] }
+        %exp = te.compute "exp" (%i0: 4, %i1: 10) { exp(X0[i0, i1] - max[i0]) }
         %sum = te.compute "sum" (%i0: 4) reduce (%r1: 10) combiner add init 0.0 : f32 {
-          exp(X0[i0, r1] - max[i0]) }
-        %Y = te.compute "Y" (%i0: 4, %i1: 10) { exp(X0[i0, i1] - max[i0]) / sum[i0] }
+          exp[i0, r1] }
+        %Y = te.compute "Y" (%i0: 4, %i1: 10) { exp[i0, i1] * (1 / sum[i0]) }
 
 Axes keep the number of the input dim they run over: spatial `i<d>`, reduction `r<d>`.
 A reduction stage drops the dims it reduces (a statistic per row has the rows' shape);
 the final stage "Y" has the op's result shape, `keepdims` ones included.
 
-Softmax recomputes `exp` in "Y" rather than storing it: one exp per element more, one
-full-size intermediate tensor less (it subtracts the max first, like the interpreter, so
-exp never overflows). layer_norm and batch_norm turn their statistics into a factor per
-row or channel in small stages, so that the full-size stage "Y" multiplies instead of
-dividing by a square root: `(x - mean) * rstd * scale + bias`.
+Softmax computes `exp` once per element, in its own stage "exp" that "sum" and "Y" read
+(it subtracts the max first, like the interpreter, so exp never overflows): the row
+pattern of `te-auto-schedule` computes it at Y's row loop, a row buffer in L1 (where
+that pattern does not apply, a softmax over axis 0 of a matrix, it is a full-size
+intermediate tensor). layer_norm and batch_norm
+turn their statistics into a factor per row or channel in small stages, so that the
+full-size stage "Y" multiplies instead of dividing by a square root:
+`(x - mean) * rstd * scale + bias`.
 """
 
 from __future__ import annotations
@@ -95,22 +99,21 @@ def _rsqrt(body: StageBody, x: SSAValue) -> SSAValue:
 
 @te_definition(graph.SoftmaxOp)
 def softmax(op: graph.SoftmaxOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> list[SSAValue]:
-    """Stages "max" and "sum" per row along `axis`, then "Y":
+    """Stage "max" per row along `axis`, "exp" per element, "sum" per row, then "Y":
 
         max[..] = max over r of X0[.., r, ..]
-        sum[..] = sum over r of exp(X0[.., r, ..] - max[..])
-        Y[.., i, ..] = exp(X0[.., i, ..] - max[..]) / sum[..]
+        exp[.., i, ..] = exp(X0[.., i, ..] - max[..])
+        sum[..] = sum over r of exp[.., r, ..]
+        Y[.., i, ..] = exp[.., i, ..] * (1 / sum[..])
 
-    The largest exponent is 0, so exp never overflows (the interpreter's formula).
+    The largest exponent is 0, so exp never overflows (the interpreter's formula). One
+    reciprocal per row and a product per element instead of a division (within an ulp
+    of it: 1 / s is correctly rounded, the product adds one rounding).
     """
     (x,) = inputs
     shape, element = shape_of(x), element_of(x)
     check_nonempty(shape)
     row = [op.axis.value.data % len(shape)]
-
-    def shifted(body: StageBody, indices: list[SSAValue], top: SSAValue) -> SSAValue:
-        value = body.read(x, *indices)
-        return binary(body, "sub", value, body.read(top, *outer(indices, row)))
 
     def element_fn(body: StageBody, indices: list[SSAValue]) -> SSAValue:
         return body.read(x, *indices)
@@ -118,13 +121,20 @@ def softmax(op: graph.SoftmaxOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) 
     top = reduction(kb, "max", shape, row, element_fn, combiner="max", init=lowest(element))
 
     def exp_fn(body: StageBody, indices: list[SSAValue]) -> SSAValue:
-        return _exp(body, shifted(body, indices, top))
+        value = body.read(x, *indices)
+        return _exp(body, binary(body, "sub", value, body.read(top, *outer(indices, row))))
 
-    total = reduction(kb, "sum", shape, row, exp_fn)
+    exp = reduction(kb, "exp", shape, [], exp_fn)
+
+    def exp_at(body: StageBody, indices: list[SSAValue]) -> SSAValue:
+        return body.read(exp, *indices)
+
+    total = reduction(kb, "sum", shape, row, exp_at)
 
     def normalized(body: StageBody, indices: list[SSAValue]) -> SSAValue:
-        numerator = _exp(body, shifted(body, indices, top))
-        return binary(body, "div", numerator, body.read(total, *outer(indices, row)))
+        sum_at = body.read(total, *outer(indices, row))
+        inverse = binary(body, "div", constant(body, 1, element), sum_at)
+        return binary(body, "mul", body.read(exp, *indices), inverse)
 
     return [reduction(kb, "Y", shape, [], normalized)]
 

@@ -53,37 +53,52 @@ Spans = list[tuple[AffineExpr, AffineExpr]] | None
 None when unknown (the producer's whole extent)."""
 
 
+Reader = tuple[Sequence[ComputeOp], int]
+"""Another reader of a producer computed at a consumer's loop: the chain of stages from
+the one computed at the consumer's loop at that position down to the reader, each
+computed at a loop of the one before (softmax: `sum` at Y.i0, then `sum_rf` at sum.i0
+reads `E`), and the position."""
+
+
 def read_spans(
     producer: ComputeOp,
     consumer: ComputeOp,
     plan: StagePlan,
     level: int,
-    others: Sequence[tuple[ComputeOp, int]] = (),
+    others: Sequence[Reader] = (),
 ) -> list[Spans]:
     """Per dim of the producer, what the consumer reads under loop `level` of `plan`,
     with what `others` read: stages computed at the consumer's loops (each with the
-    position of its loop, at or inside `level`), over the regions they compute there."""
+    position of its loop, at or inside `level`), over the regions they compute there,
+    or nested in such stages (over all the region of the stage they are computed in)."""
     axes = [plan.axes[name] for name in consumer.axis_names()]
     inner = [(p, loop.extent) for p, loop in enumerate(plan.loops) if p > level]
     spans: list[Spans] = _spans_of(producer, consumer, axes, inner)
     fresh = 1 + max((d for e in plan.axes.values() for d in e.used_dims()), default=-1)
     fresh = max(fresh, len(plan.loops))
-    for reader, position in others:
-        # the reader's spatial axis n ranges over origin_n + [0, size_n): origin_n over
-        # the consumer's loops, the offset a new dim of that range
-        placed = _symbolic_region(reader, consumer, plan, position)
+    for chain, position in others:
+        below = [(p, loop.extent) for p, loop in enumerate(plan.loops) if p > position]
+        placed = _region_of(chain[0], consumer, axes, below)
+        reader_inner = list(inner)
+        reader_axes: list[AffineExpr] = []
+        for link, next_link in zip(chain, [*chain[1:], None], strict=True):
+            if placed is None:
+                break
+            # the link's spatial axis n ranges over origin_n + [0, size_n): origin_n over
+            # the consumer's loops, the offset a new dim of that range
+            reader_axes = []
+            extents = [*placed, *((None, e) for e in link.reduce_extent_values())]
+            for origin, size in extents:
+                offset = AffineExpr.dimension(fresh)
+                reader_axes.append(offset if origin is None else origin + offset)
+                reader_inner.append((fresh, size))
+                fresh += 1
+            if next_link is not None:
+                placed = _region_of(next_link, link, reader_axes, reader_inner)
         if placed is None:
             spans = [None for _ in spans]
             continue
-        reader_axes: list[AffineExpr] = []
-        reader_inner = list(inner)
-        extents = [*placed, *((None, e) for e in reader.reduce_extent_values())]
-        for origin, size in extents:
-            offset = AffineExpr.dimension(fresh)
-            reader_axes.append(offset if origin is None else origin + offset)
-            reader_inner.append((fresh, size))
-            fresh += 1
-        extra = _spans_of(producer, reader, reader_axes, reader_inner)
+        extra = _spans_of(producer, chain[-1], reader_axes, reader_inner)
         spans = [
             None if mine is None or theirs is None else [*mine, *theirs]
             for mine, theirs in zip(spans, extra, strict=True)
@@ -110,18 +125,21 @@ def _spans_of(
     return spans
 
 
-def _symbolic_region(
-    stage: ComputeOp, consumer: ComputeOp, plan: StagePlan, level: int
+def _region_of(
+    stage: ComputeOp,
+    reader: ComputeOp,
+    axes: Sequence[AffineExpr],
+    inner: Sequence[tuple[int, int]],
 ) -> list[tuple[AffineExpr, int]] | None:
-    """The (origin, size) per spatial dim of a region containing the one `stage`
-    computes at loop `level` of `consumer` (before clamping it to `stage`'s shape), when
-    its origin is affine in the consumer's loops; else None."""
-    axes = [plan.axes[name] for name in consumer.axis_names()]
-    inner = [(p, loop.extent) for p, loop in enumerate(plan.loops) if p > level]
+    """The (origin, size) per spatial dim of a region containing what `reader` reads of
+    `stage` when its axes are `axes` and the dims `inner` range over `[0, extent)`
+    (before clamping it to `stage`'s shape), when its origin is affine in the other
+    dims; else None."""
     found: list[tuple[AffineExpr, int]] = []
-    spans = _spans_of(stage, consumer, axes, inner)
+    spans = _spans_of(stage, reader, axes, inner)
     for span, extent in zip(spans, stage.spatial_extents(), strict=True):
         if not span:
+            # not read (or not affinely): the whole extent contains it
             found.append((AffineExpr.constant(0), extent))
             continue
         lows = [_split_constant(low) for low, _ in span]
@@ -154,7 +172,7 @@ def infer_region(
     level: int,
     ivs: dict[int, SSAValue],
     slide: int | None = None,
-    others: Sequence[tuple[ComputeOp, int]] = (),
+    others: Sequence[Reader] = (),
 ) -> Region:
     """What `consumer` (planned by `plan`, indices `ivs`) reads of `producer` under its
     loop `level`; clamping ops are built at `builder`.
@@ -163,7 +181,8 @@ def infer_region(
     it runs serially), each iteration after the first computes only what the previous
     ones did not (Halide's sliding window), when the region moves along one dim only.
     `others` are the producer's other readers, computed at the consumer's loops inside
-    `level` (see `read_spans`): the region is the union of what they all read.
+    `level` or nested in stages computed there (see `read_spans`): the region is the
+    union of what they all read.
     """
     spans = read_spans(producer, consumer, plan, level, others)
     ranges = {p: (0, loop.extent - 1) for p, loop in enumerate(plan.loops) if p <= level}

@@ -31,6 +31,7 @@ from dlir.dialects.loop import IndexExpr, LoadOp
 from dlir.dialects.te.compute import ComputeOp, ReadOp, YieldOp
 from dlir.ir.diagnostics import Diagnostic, DiagnosticError
 from dlir.ir.verify import source_loc
+from dlir.passes.lowering.te_to_loop.divmod import divide
 from dlir.passes.lowering.te_to_loop.plan import simplify
 
 _FOLDED = (arith.AddiOp, arith.SubiOp, arith.MuliOp)
@@ -183,6 +184,14 @@ class BodyEmitter:
             if isinstance(op.result.type, IndexType) and isinstance(op.value, IntegerAttr):
                 return IndexExpr.of(op.value.value.data)
             return None
+        if isinstance(op, arith.DivSIOp | arith.RemSIOp) and isinstance(op.result.type, IndexType):
+            # (oi + oo * 16) divsi 16 -> oo, with oi in [0, 16): a packed stage's reader
+            lhs, rhs = values[op.lhs], values[op.rhs]
+            if not isinstance(lhs, IndexExpr) or not isinstance(rhs, IndexExpr):
+                return None
+            if not isinstance(rhs.expr, AffineConstantExpr):
+                return None
+            return divide(lhs, rhs.expr.value, remainder=isinstance(op, arith.RemSIOp))
         if not isinstance(op, _FOLDED) or not isinstance(op.result.type, IndexType):
             return None
         lhs, rhs = values[op.lhs], values[op.rhs]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import AnyFloatConstr, MemRefType, TensorType
+from xdsl.dialects.builtin import AnyFloatConstr, IntegerType, MemRefType, TensorType
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr
 from xdsl.rewriter import InsertPoint
@@ -32,7 +32,7 @@ from dlir.dialects.loop import ReturnOp as LoopReturnOp
 from dlir.dialects.te.compute import ComputeOp
 from dlir.dialects.te.kernel import KernelOp, ReturnOp
 from dlir.dialects.te.schedule import ScheduleOp
-from dlir.passes.lowering.te_to_loop.attach import Region, infer_region, place
+from dlir.passes.lowering.te_to_loop.attach import Reader, Region, infer_region, place
 from dlir.passes.lowering.te_to_loop.body import BodyEmitter, element_constant
 from dlir.passes.lowering.te_to_loop.default_schedule import default_plan
 from dlir.passes.lowering.te_to_loop.hoist import hoist_invariants
@@ -212,14 +212,15 @@ class _KernelLowering:
 
         names = [loop.name for loop in plan.loops]
 
-        def others(producer: ComputeOp) -> list[tuple[ComputeOp, int]]:
-            # the producer's other readers, computed at loops of the consumer (the
-            # schedule replay checked they are inside the producer's level)
-            found: list[tuple[ComputeOp, int]] = []
+        def others(producer: ComputeOp) -> list[Reader]:
+            # the producer's other readers, computed at loops of the consumer or nested in
+            # stages computed there (the schedule replay checked they are inside the
+            # producer's level), each with the chain down from the consumer's loop
+            found: list[Reader] = []
             for level, stages in computed.items():
-                for reader in stages:
-                    if any(r.tensor is producer.result for r in reader.reads()):
-                        found.append((reader, names.index(level)))
+                for chain in self._chains(stages):
+                    if any(r.tensor is producer.result for r in chain[-1].reads()):
+                        found.append((chain, names.index(level)))
             return found
 
         def enter(position: int, builder: Builder, ivs: dict[int, SSAValue]) -> None:
@@ -254,6 +255,21 @@ class _KernelLowering:
                 self._emit(builder, producer, placed, extra)
 
         return enter
+
+    def _chains(self, tops: list[ComputeOp]) -> list[list[ComputeOp]]:
+        """Each of `tops`, then each chain of stages computed at a loop of the one before
+        (`[sum]`, `[sum, sum_rf]` for an rfactored sum computed at a loop of Y)."""
+        chains: list[list[ComputeOp]] = []
+        for top in tops:
+            chains.append([top])
+            nested = [
+                stage
+                for stage in self.stages
+                if (at := self.plans[stage.stage.data].attach) is not None
+                and at[0] == top.stage.data
+            ]
+            chains += [[top, *chain] for chain in self._chains(nested)]
+        return chains
 
     def _allocate(self, builder: Builder, stage: ComputeOp, region: Region) -> None:
         """A buffer for `region` of `stage`, freed at the end of the enclosing loop body."""
@@ -290,6 +306,11 @@ def combine(builder: Builder, combiner: str, acc: SSAValue, value: SSAValue) -> 
 
     max on f32 -> %keep = (acc > value) | isnan(acc) ; select %keep, %acc, %value
     """
+    if acc.type == IntegerType(1):
+        # numpy bool: max and sum are `or`, min and product `and` (as signed i1, true is -1,
+        # and addi is xor)
+        logic = arith.AndIOp if combiner in ("min", "mul") else arith.OrIOp
+        return builder.insert(logic(acc, value)).result
     is_float = AnyFloatConstr.verifies(acc.type)
     product = value.owner
     if combiner == "add" and isinstance(product, arith.MulfOp) and not value.uses:

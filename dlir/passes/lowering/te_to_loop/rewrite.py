@@ -12,6 +12,18 @@ to its dataflow graph):
     te.rfactor "C" "ki" -> "Crf"          (k split into ko, ki)
       ->  %Crf = te.compute "Crf" (%i: M, %j: N, %ki: 4) reduce (%ko: K/4) { C's body at k = ko * 4 + ki }
           %C   = te.compute "C" (%i: M, %j: N) reduce (%ki: 4) { te.read %Crf[%i, %j, %ki] }
+
+A cache stage in the "packed" scope is laid out in the order of its loops (`pack`, once
+the whole schedule is replayed): its split spatial loops become the dims of its tensor.
+That is how a schedule asks for a blocked layout (the convolution rule's NCHW16c weights
+and its register tile stored channel-innermost):
+
+    te.cache_read "W" "packed" for ["Y"] -> "Wp"                       (W: 64x64x3x3)
+    te.split "Wp" "ax0" by 16 -> "ax0o", "ax0i"
+    te.reorder "Wp" ["ax0o", "ax1", "ax2", "ax3", "ax0i"]
+      ->  %Wp = te.compute "Wp" (%ax0o: 4, %ax1: 64, %ax2: 3, %ax3: 3, %ax0i: 16) {
+            te.read %W[%ax0o * 16 + %ax0i, %ax1, %ax2, %ax3] }
+          Y reads %Wp[%o floordiv 16, %c, %ry, %rx, %o mod 16]
 """
 
 from __future__ import annotations
@@ -149,6 +161,63 @@ def rfactor(
     stage.detach()
     stage.erase()
     return rf, final
+
+
+def pack(
+    kernel: KernelOp,
+    stage: ComputeOp,
+    loops: Sequence[tuple[str, int, bool]],
+    axes: Mapping[str, AffineExpr],
+    coordinates: Sequence[AffineExpr],
+) -> ComputeOp:
+    """`stage` with its loops as its axes, so that its tensor is laid out in loop order.
+
+    `loops` are the stage's loops, outermost first: (name, extent, is a reduction);
+    `axes` gives each axis of `stage` over them (dim N = `loops[N]`); `coordinates` gives
+    each spatial loop, in order, over `stage`'s spatial axes (dim N = spatial axis N):
+    `o floordiv 16` for the outer loop of `o` split by 16. Readers of `stage` read the new
+    stage at those coordinates. Returns the new stage, which replaces `stage`.
+    """
+    spatial = [(name, extent) for name, extent, reduction in loops if not reduction]
+    reduce = [(name, extent) for name, extent, reduction in loops if reduction]
+    assert len(coordinates) == len(spatial), "one coordinate per spatial loop"
+    order = [*spatial, *reduce]
+    block = Block(arg_types=[IndexType()] * len(order))
+    position = {name: n for n, (name, _) in enumerate(order)}
+    values = tuple(SSAValue.get(block.args[position[name]]) for name, _, _ in loops)
+    builder = Builder(InsertPoint.at_end(block))
+    mapper: dict[SSAValue, SSAValue] = {}
+    for arg, axis in zip(stage.body.block.args, stage.axis_names(), strict=True):
+        mapper[arg] = materialize(builder, IndexExpr(values, axes[axis]))
+    for op in stage.body.block.ops:
+        block.add_op(op.clone(value_mapper=mapper))
+    combiner = stage.combiner.data if stage.combiner is not None else None
+    packed = ComputeOp(
+        stage.stage.data,
+        spatial,
+        stage.element_type(),
+        Region(block),
+        reduce=reduce,
+        combiner=combiner,
+        init=stage.init,
+    )
+    packed.result.name_hint = stage.result.name_hint
+    _block(kernel).insert_op_before(packed, stage)
+    for use in list(stage.result.uses):
+        read = use.operation
+        # a cache stage is read by its readers alone (never a kernel result)
+        assert isinstance(read, ReadOp), f"a packed stage is only read: {read.name}"
+        indices = tuple(read.indices)
+        at = Builder(InsertPoint.before(read))
+        moved = [materialize(at, IndexExpr(indices, c)) for c in coordinates]
+        new = at.insert(ReadOp(packed.result, moved))
+        new.result.name_hint = read.result.name_hint
+        read.result.replace_all_uses_with(new.result)
+        read.detach()
+        read.erase()
+    stage.detach()
+    stage.erase()
+    return packed
 
 
 def _copy_stage(name: str, axes: Sequence[tuple[str, int]], source: SSAValue) -> ComputeOp:

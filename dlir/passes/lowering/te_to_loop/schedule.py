@@ -179,7 +179,66 @@ def scheduled_plans(kernel: KernelOp, schedule: ScheduleOp) -> ScheduledKernel:
             placed[primitive.stage.data] = primitive
     for name, primitive in placed.items():
         _check_compute_at(state, state.stages[name], primitive)
+    _pack_stages(schedule, state, recipes, work)
     return ScheduledKernel(work, state, recipes)
+
+
+def _pack_stages(
+    schedule: ScheduleOp, state: ScheduleState, recipes: dict[str, _Recipe], work: KernelOp
+) -> None:
+    """Lay out each cache stage of the "packed" scope in the order of its loops
+    (`rewrite.pack`): its loops become its axes, so its recipe starts afresh from them."""
+    ops = {op.stage.data: op for op in work.stages()}
+    for primitive in schedule.primitives():
+        if not isinstance(primitive, te_stages.CacheReadOp | te_stages.CacheWriteOp):
+            continue
+        name = primitive.cache.data
+        stage, recipe = state.stages[name], recipes[name]
+        if stage.scope != "packed" or stage.attach == "inline":
+            continue
+        algebra, extents = recipe.algebra({})
+        if algebra.bounds or recipe.axis_bounds:
+            raise _error(
+                primitive,
+                f"cannot pack '{name}': a split of its axes does not divide them; a packed "
+                "buffer is laid out by its loops, so their factors must divide the axes",
+            )
+        loops = [(a.name, extents[a.name], a.kind == "reduce") for a in stage.axes]
+        position = [AffineExpr.dimension(0)] * algebra.next_dim
+        for n, (loop, _, _) in enumerate(loops):
+            position[algebra.dims[loop]] = AffineExpr.dimension(n)
+        axes = {a: e.replace_dims_and_symbols(position, []) for a, e in algebra.axes.items()}
+        op = ops[name]
+        coordinates = _coordinates(recipe, [a.data for a in op.spatial_axes.data])
+        spatial = [loop for loop, _, reduction in loops if not reduction]
+        rewrite.pack(work, op, loops, axes, [coordinates[loop] for loop in spatial])
+        stage.shape = tuple(extents[loop] for loop in spatial)
+        stage.defined = tuple(spatial)
+        # untouched, its loops are its axes in order: the same layout, the default plan
+        fresh = [(loop, extent) for loop, extent, _ in loops]
+        recipes[name] = _Recipe(fresh, touched=recipe.touched)
+        recipes[name].unroll = dict(recipe.unroll)
+
+
+def _coordinates(recipe: _Recipe, spatial: list[str]) -> dict[str, AffineExpr]:
+    """Each loop a recipe makes of the spatial axes, over those axes (dim N = `spatial[N]`):
+    `o floordiv 16` and `o mod 16` for `o` split by 16."""
+    values = {axis: AffineExpr.dimension(n) for n, axis in enumerate(spatial)}
+    extents = dict(recipe.base)
+    for step in recipe.steps:
+        if isinstance(step, _Split):
+            extent = extents.pop(step.axis)
+            extents[step.outer], extents[step.inner] = -(-extent // step.factor), step.factor
+            if step.axis in values:
+                value = values.pop(step.axis)
+                values[step.outer] = value // step.factor
+                values[step.inner] = value % step.factor
+        else:
+            outer, inner = extents.pop(step.outer), extents.pop(step.inner)
+            extents[step.fused] = outer * inner
+            if step.outer in values and step.inner in values:
+                values[step.fused] = values.pop(step.outer) * inner + values.pop(step.inner)
+    return values
 
 
 def _fresh(stage: StageModel, touched: bool = False) -> _Recipe:
@@ -293,7 +352,8 @@ def _tensor(work: KernelOp, name: str, ops: dict[str, ComputeOp]) -> SSAValue:
 def _check_compute_at(state: ScheduleState, stage: StageModel, primitive: PrimitiveOp) -> None:
     """A stage computed at a consumer's loop is computed for every reader there: each
     other reader must itself be computed at a loop of that consumer at or inside that
-    level (its region joins the union), and be read only by that consumer."""
+    level (its region joins the union), and be read only by that consumer, or be
+    computed at a loop of a stage that is (and be read by that stage alone)."""
     level = stage.attach
     if not isinstance(level, Level):
         return
@@ -304,9 +364,15 @@ def _check_compute_at(state: ScheduleState, stage: StageModel, primitive: Primit
         if other == level.stage:
             continue
         at = state.stages[other].attach
+        reader = other
+        while isinstance(at, Level) and at.stage != level.stage:
+            # nested in a stage computed inside the level (an rfactor stage at its stage)
+            if state.consumers(reader) != [at.stage]:
+                break
+            reader, at = at.stage, state.stages[at.stage].attach
         legal = ["root"]
         if isinstance(at, Level) and at.stage == level.stage:
-            if order.index(at.axis) >= depth and state.consumers(other) == [at.stage]:
+            if order.index(at.axis) >= depth and state.consumers(reader) == [at.stage]:
                 continue
             legal += [f"{level.stage}.{a}" for a in order[: order.index(at.axis) + 1]]
         raise _error(

@@ -806,9 +806,7 @@ te.kernel @k(%A: tensor<8x8xf32>, %B: tensor<8x8xf32>) -> tensor<8x8xf32> {
   te.return %C : tensor<8x8xf32>
 }
 te.schedule @k {
-  te.compute_at "P" at "C" "i"
   te.cache_read "P" "local" for ["C"] -> "P_local"
-  te.compute_root "P"
   te.compute_at "P" at "P_local" "ax0"
   // expected-error @+1 {{cannot inline 'P_local': stage 'P' is computed at it (ax0)}}
   te.compute_inline "P_local"

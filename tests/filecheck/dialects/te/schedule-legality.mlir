@@ -176,3 +176,37 @@ te.schedule @k {
   // expected-error @+1 {{cannot parallelize reduction axis 'ki' of stage 'C': its iterations would race on the accumulator; parallelize a spatial axis (i, j) or rfactor 'ki' first}}
   te.parallel "C" "ki"
 }
+
+// -----
+
+/// A packed buffer is laid out by its loops: a split of a packed stage must divide.
+te.kernel @k(%A: tensor<7x13xf32>) -> tensor<7x13xf32> {
+  %C = te.compute "C" (%i: 7, %j: 13) {
+    %a = te.read %A[%i, %j] : tensor<7x13xf32> -> f32
+    te.yield %a : f32
+  } : tensor<7x13xf32>
+  te.return %C : tensor<7x13xf32>
+}
+te.schedule @k {
+  te.cache_read "A" "packed" for ["C"] -> "AP"
+  te.split "AP" "ax0" by 7 -> "io", "ii"
+  // expected-error @+1 {{cannot split axis 'ax1' of stage 'AP' by 4: it does not divide 13, and a packed buffer is laid out by its loops, so their factors must divide the axes; legal factors are 1, 13}}
+  te.split "AP" "ax1" by 4 -> "jo", "ji"
+}
+
+// -----
+
+/// The stage rfactor adds keeps the tail of a split that does not divide: it cannot be packed.
+te.kernel @k(%A: tensor<8x7xf32>) -> tensor<8xf32> {
+  %R = te.compute "R" (%i: 8) reduce (%k: 7) combiner add init 0.0 : f32 {
+    %0 = te.read %A[%i, %k] : tensor<8x7xf32> -> f32
+    te.yield %0 : f32
+  } : tensor<8xf32>
+  te.return %R : tensor<8xf32>
+}
+te.schedule @k {
+  te.split "R" "k" by 4 -> "ko", "ki"
+  te.rfactor "R" "ki" -> "R_rf"
+  // expected-error @+1 {{cannot cache_write 'R_rf' into a packed buffer: its loops run past its axes (a split before rfactor does not divide), and a packed buffer is laid out by its loops; use scope local or global}}
+  te.cache_write "R_rf" "packed" -> "R_rf_packed"
+}

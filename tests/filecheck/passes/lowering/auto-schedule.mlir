@@ -20,13 +20,14 @@ te.kernel @bias(%X: tensor<64x256xf32>, %B: tensor<256xf32>) -> tensor<64x256xf3
 
 // -----
 
-/// Matmul: the reduction cache-blocked by 512 outermost, then columns in blocks of 16 (two
-/// vectors) and rows in blocks of 4 (unrolled); each 512 x 16 panel of B packed per column
-/// block, and A's 512-column block packed per reduction block.
+/// Matmul with few rows: the reduction cache-blocked by 512 outermost, then columns in
+/// blocks of 16 (two vectors) and rows in blocks of 6 (unrolled; te-to-loop peels the
+/// last block of 2); each 512 x 16 panel of B packed per column block, and A's
+/// 512-column block packed per reduction block.
 // CHECK-LABEL: te.schedule @matmul {
 // CHECK-NEXT:    te.split "C" "j" by 16 -> "jo", "ji"
 // CHECK-NEXT:    te.split "C" "k" by 512 -> "ko", "ki"
-// CHECK-NEXT:    te.split "C" "i" by 4 -> "io", "ii"
+// CHECK-NEXT:    te.split "C" "i" by 6 -> "io", "ii"
 // CHECK-NEXT:    te.reorder "C" ["ko", "jo", "io", "ki", "ii", "ji"]
 // CHECK-NEXT:    te.unroll "C" "ii"
 // CHECK-NEXT:    te.vectorize "C" "ji"
@@ -44,6 +45,36 @@ te.kernel @matmul(%A: tensor<128x1024xf32>, %B: tensor<1024x64xf32>) -> tensor<1
     te.yield %p : f32
   } : tensor<128x64xf32>
   te.return %C : tensor<128x64xf32>
+}
+
+// -----
+
+/// Matmul with many rows (the panel rule): B packed at root in panels of 16 columns
+/// ([j / 16, k, j % 16]), rows in cache blocks of 192 (A's block copied there) and
+/// register blocks of 6; the whole reduction inside a register block.
+// CHECK-LABEL: te.schedule @panels {
+// CHECK-NEXT:    te.split "C" "j" by 16 -> "jo", "ji"
+// CHECK-NEXT:    te.split "C" "i" by 192 -> "io", "ii"
+// CHECK-NEXT:    te.split "C" "ii" by 6 -> "iio", "iii"
+// CHECK-NEXT:    te.reorder "C" ["io", "jo", "iio", "k", "iii", "ji"]
+// CHECK-NEXT:    te.unroll "C" "iii"
+// CHECK-NEXT:    te.vectorize "C" "ji"
+// CHECK-NEXT:    te.cache_read "B" "packed" for ["C"] -> "B_packed"
+// CHECK-NEXT:    te.split "B_packed" "ax1" by 16 -> "ax1o", "ax1i"
+// CHECK-NEXT:    te.reorder "B_packed" ["ax1o", "ax0", "ax1i"]
+// CHECK-NEXT:    te.vectorize "B_packed" "ax1i"
+// CHECK-NEXT:    te.cache_read "A" "local" for ["C"] -> "A_local"
+// CHECK-NEXT:    te.compute_at "A_local" at "C" "io"
+// CHECK-NEXT:    te.parallel "C" "jo"
+// CHECK-NEXT:  }
+te.kernel @panels(%A: tensor<400x64xf32>, %B: tensor<64x32xf32>) -> tensor<400x32xf32> {
+  %C = te.compute "C" (%i: 400, %j: 32) reduce (%k: 64) combiner add init 0.0 : f32 {
+    %a = te.read %A[%i, %k] : tensor<400x64xf32> -> f32
+    %b = te.read %B[%k, %j] : tensor<64x32xf32> -> f32
+    %p = arith.mulf %a, %b : f32
+    te.yield %p : f32
+  } : tensor<400x32xf32>
+  te.return %C : tensor<400x32xf32>
 }
 
 // -----

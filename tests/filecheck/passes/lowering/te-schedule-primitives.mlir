@@ -76,17 +76,16 @@ te.schedule @packed {
 // -----
 
 /// rfactor: the row sum's 13 columns in 8 lanes: Srf[i, ki] sums columns ko * 8 + ki
-/// (the tail block capped at 13), vectorized along ki; S then sums the 8 lanes.
+/// (the tail block of 5 peeled), vectorized along ki; S then sums the 8 lanes.
 // CHECK-LABEL: loop.func @rowsum
 // CHECK-SAME:    (%[[X:.*]]: memref<3x13xf32>, %[[S:.*]]: memref<3xf32>)
 // CHECK:         loop.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:      %[[RF:.*]] = loop.alloc "global" align 64 : memref<1x8xf32>
-// CHECK:             loop.for %[[KO:.*]] = %{{.*}} to %c2 step %{{.*}} {
-// CHECK-NEXT:          %[[KO8:.*]] = arith.muli %[[KO]], %c8 : index
-// CHECK-NEXT:          %[[LEFT:.*]] = arith.subi %c13, %[[KO8]] : index
-// CHECK-NEXT:          %[[UB:.*]] = loop.min %c8, %[[LEFT]]
-// CHECK-NEXT:          loop.for %[[KI:.*]] = %{{.*}} to %[[UB]] step %{{.*}} vectorized<8> {
+// CHECK:             loop.for %[[KO:ko]] = %{{.*}} to %c1 step %{{.*}} {
+// CHECK-NEXT:          loop.for %[[KI:.*]] = %{{.*}} to %c8 step %{{.*}} vectorized<8> {
 // CHECK-NEXT:            %{{.*}} = loop.load %[[X]][%{{.*}} + %[[I]], %[[KO]] * 8 + %[[KI]]] : memref<3x13xf32>
+// CHECK:             loop.for %[[KO2:.*]] = %c1 to %c2 step %{{.*}} {
+// CHECK-NEXT:          loop.for %{{.*}} = %{{.*}} to %c5 step %{{.*}} vectorized<8> {
 // CHECK:           loop.store %{{.*}}, %[[S]][%[[I]]] : memref<3xf32>
 // CHECK-NEXT:      loop.for %[[LANE:.*]] = %{{.*}} to %c8 step %{{.*}} {
 // CHECK-NEXT:        %{{.*}} = loop.load %[[RF]][0, %[[LANE]]] : memref<1x8xf32>

@@ -13,8 +13,9 @@ te.kernel @bad(%A: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-/// compute_at of a stage that another stage also reads.
-// CHECK: error: pass 'te-to-loop' failed on builtin.module: cannot compute 'B' at C.i: it is also read by 'D', which is not computed inside that loop; legal levels are root (or compute_at 'D' at a loop of 'C' inside C.i)
+/// compute_at of a stage that another stage also reads: the schedule model refuses it
+/// when the module is verified, before te-to-loop runs (tests/filecheck/dialects/te/compute-at-legality.mlir).
+// CHECK: te-to-loop-errors.mlir:[[# @LINE + 17]]:3: error: 'te.compute_at' op cannot compute 'B' at C.i: it is also read by 'D', which is computed at root, not inside C.i; legal levels for 'B' are root
 te.kernel @shared(%A: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %B = te.compute "B" (%i: 4) {
     %a = te.read %A[%i] : tensor<4xf32> -> f32

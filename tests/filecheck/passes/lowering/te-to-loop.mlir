@@ -90,16 +90,16 @@ te.kernel @matmul(%A: tensor<5x3xf32>, %B: tensor<3x7xf32>) -> tensor<5x7xf32> {
 
 // -----
 
-/// With a schedule: a split that does not divide (10 by 4) caps the inner loop with
-/// loop.min; kinds come from the annotations; the schedule is gone.
+/// With a schedule: a split that does not divide (10 by 4) of an unrolled loop is
+/// peeled: 2 full tiles, then a tail of 2 rows (te_to_loop/peel.mlir has the cases);
+/// kinds come from the annotations; the schedule is gone.
 // CHECK-LABEL: loop.func @scheduled
-// CHECK:         loop.for %[[IO:.*]] = %{{.*}} to %{{.*}} step %{{.*}} parallel {
-// CHECK-NEXT:      %[[START:.*]] = arith.muli %[[IO]], %[[C4:.*]] : index
-// CHECK-NEXT:      %[[LEFT:.*]] = arith.subi %[[C10:.*]], %[[START]] : index
-// CHECK-NEXT:      %[[UB:.*]] = loop.min %[[C4]], %[[LEFT]]
-// CHECK-NEXT:      loop.for %[[II:.*]] = %{{.*}} to %[[UB]] step %{{.*}} unrolled<4> {
+// CHECK:         loop.for %[[IO:.*]] = %c0 to %c2 step %{{.*}} parallel {
+// CHECK-NEXT:      loop.for %[[II:.*]] = %{{.*}} to %c4 step %{{.*}} unrolled {
 // CHECK-NEXT:        loop.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} vectorized<8> {
 // CHECK-NEXT:          loop.load %{{.*}}[%[[IO]] * 4 + %[[II]], %[[J]]] : memref<10x8xf32>
+// CHECK:         loop.for %[[IO2:.*]] = %c2 to %c3 step %{{.*}} {
+// CHECK-NEXT:      loop.for %{{.*}} = %{{.*}} to %c2 step %{{.*}} unrolled {
 // CHECK-NOT:   te.schedule
 te.kernel @scheduled(%A: tensor<10x8xf32>) -> tensor<10x8xf32> {
   %B = te.compute "B" (%i: 10, %j: 8) {

@@ -12,7 +12,7 @@ from xdsl.dialects.builtin import ModuleOp, TensorType, f32
 from xdsl.ir import SSAValue
 
 import dlir
-from dlir.dialects.te import loops
+from dlir.dialects.te import loops, stages
 from dlir.dialects.te.builder import BodyFn, KernelBuilder, StageBody, matmul_kernel
 from dlir.dialects.te.kernel import KernelOp
 from dlir.dialects.te.model import ScheduleState
@@ -172,8 +172,31 @@ def test_non_contiguous_axes_are_not_vectorized():
     assert primitives(schedule) == ["te.parallel"]
 
 
-def test_matmul_is_register_blocked_cache_tiled_and_packed():
+def test_matmul_is_blocked_in_panels():
+    """Many rows: B packed in panels of 16 columns at root, A's blocks of 192 rows copied
+    at each row block, a 6 x 16 register tile summing all of k."""
     schedule, choices = auto_schedule(matmul_kernel("mm", 1024, 1024, 1024))
+    assert [c.rule for c in choices] == ["contraction-panels"]
+    reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))
+    assert [a.data for a in reorder.axes] == ["io", "jo", "iio", "k", "iii", "ji"]
+    reads = [op for op in schedule.primitives() if isinstance(op, stages.CacheReadOp)]
+    assert [op.scope.data for op in reads] == ["packed", "local"]
+    packs = [op for op in schedule.primitives() if isinstance(op, ComputeAtOp)]
+    assert [op.axis.data for op in packs] == ["io"]
+
+
+@pytest.mark.parametrize("m, n, k", [(200, 32, 9), (389, 48, 5)])
+def test_matmul_panels_on_odd_rows_native(m: int, n: int, k: int):
+    """Row blocks (192) and register blocks (6) that do not divide the rows: peeled."""
+    module = ModuleOp([matmul_kernel("mm", m, n, k)])
+    _, choices = auto_schedule(only_kernel(module))
+    assert [c.rule for c in choices] == ["contraction-panels"]
+    check_native(module, pipeline=AUTO, rtol=1e-4)
+
+
+def test_matmul_is_register_blocked_cache_tiled_and_packed():
+    """Few rows: B's panels packed per column block, A's per reduction block."""
+    schedule, choices = auto_schedule(matmul_kernel("mm", 128, 1024, 1024))
     assert [c.rule for c in choices] == ["contraction-packed"]
     reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))
     assert [a.data for a in reorder.axes] == ["ko", "jo", "io", "ki", "ii", "ji"]
@@ -201,7 +224,7 @@ SQUARE = """te.kernel @sq(%A: tensor<512x512xf32>) -> tensor<512x512xf32> {
 def test_matmul_of_a_tensor_with_itself_packs_it_once():
     """A . A: one tensor is both operands; its column panel is packed, not a second copy."""
     schedule, choices = auto_schedule(only_kernel(parse_module(SQUARE)))
-    assert [c.rule for c in choices] == ["contraction-packed"]
+    assert [c.rule for c in choices] == ["contraction-panels"]
     assert primitives(schedule).count("te.cache_read") == 1
     check_native(parse_module(SQUARE), pipeline=AUTO, rtol=1e-4)
 
@@ -211,15 +234,25 @@ def test_matmul_with_a_short_reduction_is_not_packed():
     assert [c.rule for c in choices] == ["contraction"]
 
 
-def test_matmul_with_few_columns_falls_back_to_a_streaming_reduction():
-    _, choices = auto_schedule(matmul_kernel("mm", 64, 10, 128))
+def test_matmul_with_a_column_tail_is_still_register_blocked():
+    """10 columns: a vector of 8, then a peeled tail of 2 (te-to-loop)."""
+    module = ModuleOp([matmul_kernel("mm", 64, 10, 128)])
+    _, choices = auto_schedule(only_kernel(module))
+    assert [c.rule for c in choices] == ["contraction"]
+    check_native(module, pipeline=AUTO, rtol=1e-4)
+
+
+def test_matmul_with_fewer_columns_than_lanes_falls_back_to_a_streaming_reduction():
+    _, choices = auto_schedule(matmul_kernel("mm", 64, 6, 128))
     assert [c.rule for c in choices] == ["reduction"]
 
 
 @pytest.mark.parametrize(
-    "window", [CONV_1X1.format(c=4, h=8, w=16, o=8), CONV.format(n=1, c=4, h=7, w=16, o=8)]
+    "window", [CONV_1X1.format(c=4, h=8, w=16, o=12), CONV.format(n=1, c=4, h=7, w=16, o=12)]
 )
 def test_serial_convolution_is_register_blocked_over_channels_and_columns(window: str):
+    # 12 output channels are not a multiple of the lanes: no channel vectors (the blocked
+    # rule, tests/unit/passes/lowering/test_auto_schedule_conv.py), column vectors
     conv = only_kernel(graph_kernels(window))
     schedule, choices = auto_schedule(conv, Options(parallel=False))
     assert choices[-1].rule == "convolution"
@@ -230,7 +263,7 @@ def test_serial_convolution_is_register_blocked_over_channels_and_columns(window
 
 def test_parallel_convolution_is_register_blocked_with_channel_blocks_in_parallel():
     # outlined parallel bodies keep their register tiles (parallel.py clamps the ranges)
-    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=16, o=8)))
+    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=16, o=12)))
     schedule, choices = auto_schedule(conv)
     # the pad read by the convolution is not inlined (it would be redone per reduction step)
     assert [c.rule for c in choices] == ["elementwise", "convolution"]
@@ -241,7 +274,7 @@ def test_parallel_convolution_is_register_blocked_with_channel_blocks_in_paralle
 
 
 def test_convolution_with_ragged_rows_keeps_the_streaming_order():
-    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=13, o=8)))
+    conv = only_kernel(graph_kernels(CONV.format(n=1, c=4, h=7, w=13, o=12)))
     schedule, choices = auto_schedule(conv)
     assert [c.rule for c in choices] == ["elementwise", "reduction"]
     reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))

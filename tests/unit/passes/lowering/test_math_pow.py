@@ -16,7 +16,7 @@ from xdsl.dialects import llvm
 from dlir.ir.context import make_context
 from dlir.parser import parse_module
 from dlir.passes.lowering.loop_to_llvm_pass import LoopToLLVMPass
-from tests.unit.passes.lowering.test_arith_native import check, kernel, padded, run_native
+from dlir.testing.arith_native import check, kernel, padded, run_native
 
 Array = npt.NDArray[Any]
 DTYPES: dict[str, type[np.floating[Any]]] = {"f32": np.float32, "f64": np.float64}

@@ -124,10 +124,11 @@ REGISTER_TILE = """
 def test_cache_write_local_register_tile(m: int, n: int, k: int):
     """The classic accumulator tile: cache_write local + compute_at + vectorize + unroll."""
     lowered = check(matmul(m, n, k, REGISTER_TILE))
-    (tile,) = allocs(lowered)
-    assert tile.scope.data == "local"
-    assert tile.memref.type.get_shape() == (min(4, m), min(8, n))
-    assert loop_depth(tile) == 2  # inside io and jo
+    # one tile, or one per peeled copy of the jo loop (a tail when 4 or 8 does not divide)
+    for tile in allocs(lowered):
+        assert tile.scope.data == "local"
+        assert tile.memref.type.get_shape() == (min(4, m), min(8, n))
+        assert loop_depth(tile) == 2  # inside io and jo
     kinds = [op.kind.data for op in lowered.walk() if isinstance(op, ForOp)]
     assert LoopKind.VECTORIZED in kinds and LoopKind.UNROLLED in kinds
 
