@@ -7,6 +7,9 @@
 or, from the command line, `dl-import model.onnx -o model.mlir`. Each supported
 operator has a converter (`registry.py`), one module per family: `elementwise`, `nn`,
 `shape`, `reduce`. Unsupported operators are listed in one error before anything is built.
+
+`backend.DlirBackend` is the `onnx.backend.base.Backend` API on top (the official node
+tests run with it: `suite.py`, `tests/onnx_backend/`, `benchmarks/onnx_backend.py`).
 """
 
 from __future__ import annotations

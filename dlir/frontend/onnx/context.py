@@ -24,7 +24,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from dlir.dialects import graph
 from dlir.dialects.graph.common import Tensor
-from dlir.frontend.onnx.registry import OnnxImportError, Value
+from dlir.frontend.onnx.registry import NotConstantError, OnnxImportError, Value
 from dlir.frontend.onnx.types import (
     SUPPORTED_TYPES,
     element_type_of_dtype,
@@ -174,10 +174,12 @@ class NodeContext:
         """Input `i` as an array; an error says the converter needs `what` known at import."""
         value = self.value(i)
         if isinstance(value, SSAValue):
-            raise self.error(
-                f"input {i} '{self.node.input[i]}' ({what}) must be a constant (an initializer, "
-                f"a Constant or computed from shapes), but it is computed at run time"
+            name = self.node.input[i]
+            message = (
+                f"input {i} '{name}' ({what}) must be a constant (an initializer, "
+                "a Constant or computed from shapes), but it is computed at run time"
             )
+            raise NotConstantError(f"{describe(self.node, self.index)}: {message}", name)
         return value
 
     def const_ints(self, i: int, what: str) -> list[int]:

@@ -38,6 +38,16 @@ class OnnxImportError(Exception):
     """The model cannot be imported: says which node or tensor, what is wrong, what is legal."""
 
 
+class NotConstantError(OnnxImportError):
+    """A converter needs an input known at import time (a shape, axes) that is computed at
+    run time. `tensor` names it, so a caller can bind the graph inputs it derives from
+    (`from_onnx(..., input_values=...)`), as the ONNX backend does."""
+
+    def __init__(self, message: str, tensor: str) -> None:
+        super().__init__(message)
+        self.tensor = tensor
+
+
 def converter(*op_types: str) -> Callable[[_F], _F]:
     """Decorator: register `fn` as the converter of each of `op_types`."""
 

@@ -15,6 +15,7 @@ from math import ceil, prod
 
 import numpy as np
 from onnx import AttributeProto
+from xdsl.ir import SSAValue
 
 from dlir.dialects import graph
 from dlir.dialects.graph.common import tensor_type
@@ -105,7 +106,7 @@ def gather(ctx: NodeContext) -> list[Value]:
     return [ctx.emit(graph.GatherOp(ctx.input(0), ctx.input(1), axis))]
 
 
-_PAD_MODES = ("constant", "reflect", "edge")
+_PAD_MODES = ("constant", "reflect", "edge", "wrap")
 
 
 @converter("Pad")
@@ -114,7 +115,9 @@ def pad(ctx: NodeContext) -> list[Value]:
     rank = len(ctx.shape(0))
     mode = ctx.attr_str("mode", "constant")
     if mode not in _PAD_MODES:
-        raise ctx.error(f'mode "{mode}" is not supported; legal: "constant", "reflect", "edge"')
+        raise ctx.error(
+            f'mode "{mode}" is not supported; legal: "constant", "reflect", "edge", "wrap"'
+        )
     if ctx.opset < 11:
         pads = ctx.attr_ints("pads") or ctx.attr_ints("paddings")
         if pads is None:
@@ -135,7 +138,10 @@ def pad(ctx: NodeContext) -> list[Value]:
     for k, axis in enumerate(axes):
         low[axis], high[axis] = pads[k], pads[k + len(axes)]
     x = ctx.input(0)
-    if any(p > 0 for p in low + high):
+    if mode == "wrap":
+        for axis in range(rank):
+            x = _wrap(ctx, x, axis, max(low[axis], 0), max(high[axis], 0))
+    elif any(p > 0 for p in low + high):
         x = ctx.emit(
             graph.PadOp(
                 x,
@@ -151,6 +157,30 @@ def pad(ctx: NodeContext) -> list[Value]:
         ends = [size - max(-p, 0) for size, p in zip(padded, high, strict=True)]
         x = ctx.emit(graph.SliceOp(x, starts, ends))
     return [x]
+
+
+def _wrap(ctx: NodeContext, x: SSAValue, axis: int, low: int, high: int) -> SSAValue:
+    """Circular padding of one axis, as slices of `x` concatenated (pads may exceed the size):
+
+    wrap pad [2, 1] on a size-3 axis  ->  concat(x[1:3], x[0:3], x[0:1])
+    """
+    if low == 0 and high == 0:
+        return x
+    shape = tensor_type(x).get_shape()
+    size = shape[axis]
+    if size == 0:
+        raise ctx.error(f'mode "wrap" cannot pad axis {axis} of size 0')
+    rows = [(i - low) % size for i in range(low + size + high)]
+    pieces: list[SSAValue] = []
+    start = 0
+    for i in range(1, len(rows) + 1):  # one slice per run of consecutive rows
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            starts = [0] * len(shape)
+            ends = list(shape)
+            starts[axis], ends[axis] = rows[start], rows[i - 1] + 1
+            pieces.append(ctx.emit(graph.SliceOp(x, starts, ends)))
+            start = i
+    return ctx.emit(graph.ConcatOp(pieces, axis))
 
 
 @converter("Slice")

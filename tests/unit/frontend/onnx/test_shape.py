@@ -106,6 +106,20 @@ def test_pad(check: Check, mode: str) -> None:
     check(make_model(node, {"x": x}, initializers=inits, opset=13), {"x": x})
 
 
+@pytest.mark.parametrize(
+    ("shape", "pads"),
+    [((3, 4), (1, 2, 2, 1)), ((2, 3), (5, 0, 0, 7)), ((1, 3, 2), (0, 1, 1, 0, 2, 3))],
+)
+def test_pad_wrap(check: Check, shape: tuple[int, ...], pads: tuple[int, ...]) -> None:
+    """Opset 19 `wrap`, with pads larger than the axis (numpy's wrap repeats)."""
+    x = rand(*shape)
+    node = helper.make_node("Pad", ["x", "p"], ["y"], mode="wrap")
+    model = make_model(node, {"x": x}, initializers={"p": i64(*pads)}, opset=19)
+    rank = len(shape)
+    expected = np.pad(x, list(zip(pads[:rank], pads[rank:], strict=True)), mode="wrap")
+    check(model, {"x": x}, expected=[expected], compile=True)
+
+
 def test_pad_legacy_attributes(check: Check) -> None:
     x = rand(3, 4)
     node = helper.make_node("Pad", ["x"], ["y"], pads=[0, 1, 2, 0], value=-2.0)
