@@ -17,6 +17,12 @@ agree on every input:
   "integer indefinite"); to i8 / i16 through i32 then truncated (NaN -> 0, 300.5 -> 44 in i8).
 * fptoui to u32 / u64: x >= 2^(N-1) ? fptosi(x - 2^(N-1)) ^ 2^(N-1) : fptosi(x), so negative
   values wrap (-1.5 -> 2^N - 1) and NaN gives 2^(N-1); to u8 / u16 through i32 then truncated.
+* truncf from f64 to f16 / bf16 goes through f32 (LLVM would call compiler-rt's
+  `__truncdfhf2`, which the JIT does not have: a crash). Rounding twice can be wrong, so
+  the first step rounds to odd: the 29 mantissa bits f32 drops are cleared and, if any
+  was set, the lowest kept bit is set (the sticky bit); that f32 then rounds once to the
+  half type correctly (24 bits >= p + 2). bf16 values below f32's normal range (2^-126)
+  may still round twice.
 * uitofp from iN < 64 is exact after zext to i64; from i64 the value is halved (keeping
   the lost bit sticky) when its top bit is set, converted, then doubled: one rounding.
 """
@@ -24,9 +30,19 @@ agree on every input:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from xdsl.dialects import arith, llvm
-from xdsl.dialects.builtin import IntegerType, i32, i64
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
+    Float64Type,
+    IntegerType,
+    VectorType,
+    f32,
+    i32,
+    i64,
+)
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
@@ -92,6 +108,19 @@ def _unsigned_to_float(source: SSAValue, result_type: Attribute) -> list[Operati
     return b.ops
 
 
+_F32_DROPPED = (1 << 29) - 1
+"""The mantissa bits of an f64 that f32 does not keep."""
+
+
+def _is_f64_to_half(source: Attribute, result: Attribute) -> bool:
+    def element(t: Attribute) -> Attribute:
+        return cast(VectorType[Attribute], t).element_type if isinstance(t, VectorType) else t
+
+    return isinstance(element(source), Float64Type) and isinstance(
+        element(result), Float16Type | BFloat16Type
+    )
+
+
 class CastToLLVM(RewritePattern):
     # %i = arith.index_cast %x : i32 to index -> %i = llvm.sext %x : i32 to i64  (trunc when narrowing)
     # %f = arith.fptosi %x : f32 to i32 -> llvm.fptosi.sat + a select of INT_MIN out of range
@@ -105,6 +134,20 @@ class CastToLLVM(RewritePattern):
         if isinstance(op, arith.FPToSIOp | arith.FPToUIOp):
             b = FloatBuilder(source.type)
             value = float_to_int(b, source, result_type, isinstance(op, arith.FPToUIOp))
+            rewriter.replace(op, b.ops, [value])
+            return
+        if isinstance(op, arith.TruncFOp) and _is_f64_to_half(source.type, result_type):
+            # %h = arith.truncf %d : f64 to f16
+            #   -> %o = %d rounded to odd at f32's precision ; fptrunc %o to f32 ; fptrunc to f16
+            b = FloatBuilder(source.type)
+            bits = b.to_int(source)
+            dropped = b.ibin(llvm.AndOp, bits, b.iconst(_F32_DROPPED))
+            kept = b.ibin(llvm.AndOp, bits, b.iconst(~_F32_DROPPED))
+            odd = b.ibin(llvm.OrOp, kept, b.iconst(_F32_DROPPED + 1))
+            sticky = b.icmp("ne", dropped, b.iconst(0))
+            rounded = b.to_float(b.select(sticky, odd, kept))
+            single = b.emit(llvm.FPTruncOp(rounded, llvm_type(with_element(result_type, f32))))
+            value = b.emit(llvm.FPTruncOp(single, result))
             rewriter.replace(op, b.ops, [value])
             return
         if isinstance(op, arith.UIToFPOp):
