@@ -17,6 +17,16 @@ xDSL converts 68 of the 72 llvm ops, with argument attributes, fastmath flags an
   type suffix (`llvm.sqrt`, not `llvm.sqrt.f32`), so one module using one on two types (f32
   and f64, or scalar and vector) fails. A module that has them is translated from a copy in
   which they are `llvm.call_intrinsic`s of the mangled name (`_mangle_intrinsics`).
+* `llvm.fcmp` verifies on scalars only, so vector compares arrive as calls of
+  `llvm.dlir.fcmp.<predicate>.<type>` (`arith_to_llvm.vector_fcmp`; a name LLVM never
+  sees): each becomes LLVM's vector `fcmp` instruction. `llvm.select` takes no vector
+  condition either, so a vector select arrives as `llvm.vp.select` with every lane on,
+  which InstCombine does not fold: it becomes a plain `select`
+  (`_native_vector_instructions`).
+* bf16 has no llvmlite type and xDSL's type converter rejects it: `BFloatType` prints as
+  LLVM's `bfloat` (constants in its `0xR` hex form) and is registered with the converter,
+  so bf16 values, vectors and constants reach LLVM. Its arithmetic never does: loop-to-llvm
+  computes it in f32 and rounds inline (LLVM would call compiler-rt's `__truncsfbf2`).
 * A global's `dense<...>` initializer becomes one Python value per element (slow for
   weights), a `dense_resource<...>` one fails, and `alignment` is dropped. Such globals get
   their raw bytes as one `c"..."` byte-array initializer, and their alignment
@@ -27,14 +37,17 @@ xDSL converts 68 of the 72 llvm ops, with argument attributes, fastmath flags an
 
 from __future__ import annotations
 
+import struct
 from math import prod
 
 import llvmlite.ir as ir
 from xdsl.backend.llvm.convert import convert_module
+from xdsl.backend.llvm.convert_type import _TYPE_CONVERTERS  # pyright: ignore[reportPrivateUsage]
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     AnyFloat,
     ArrayAttr,
+    BFloat16Type,
     DenseIntOrFPElementsAttr,
     DenseResourceAttr,
     Float16Type,
@@ -49,6 +62,36 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation
 from xdsl.rewriter import Rewriter
 from xdsl.utils.hints import isa
+
+from dlir.passes.lowering.arith_to_llvm import VECTOR_FCMP
+
+
+class BFloatType(ir.Type):
+    """LLVM's `bfloat` (llvmlite 0.50 has half, float and double only)."""
+
+    null = "0.0"
+    intrinsic_name = "bf16"
+
+    def __str__(self) -> str:
+        return "bfloat"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BFloatType)
+
+    def __hash__(self) -> int:
+        return hash(BFloatType)
+
+    def format_constant(self, value: float) -> str:
+        # 1.0 -> 0xR3F80: the bf16 bits nearest to `value` (ties to even), NaN kept quiet
+        bits = int(struct.unpack("<I", struct.pack("<f", value))[0])
+        if value != value:
+            return f"0xR{(bits >> 16) | 0x40:04X}"
+        bits = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+        return f"0xR{bits & 0xFFFF:04X}"
+
+
+# xDSL's converter looks types up in this table: bf16 -> bfloat, for values, vectors, globals.
+_TYPE_CONVERTERS[BFloat16Type] = lambda _: BFloatType()
 
 
 class TranslationError(Exception):
@@ -81,6 +124,7 @@ def translate_module(module: ModuleOp, *, triple: str | None = None) -> ir.Modul
         if isinstance(op, llvm.GlobalOp):
             _fill_global(op, dense.get(op), result)
     _fix_vector_alignment(result)
+    _native_vector_instructions(result)
     for op in module.ops:
         if isinstance(op, llvm.FuncOp):
             _copy_passthrough(op, result)
@@ -114,6 +158,8 @@ def intrinsic_suffix(t: Attribute) -> str:
         return f"i{t.width.data}"
     if isinstance(t, Float16Type | Float32Type | Float64Type):
         return f"f{t.bitwidth}"
+    if isinstance(t, BFloat16Type):
+        return "bf16"
     raise TranslationError(f"no intrinsic type suffix for {t}")
 
 
@@ -142,7 +188,7 @@ def _element_alignment(ty: ir.Type) -> int | None:
     element = ty.element
     if isinstance(element, ir.IntType):
         return max(1, element.width // 8)
-    sizes: dict[type, int] = {ir.HalfType: 2, ir.FloatType: 4, ir.DoubleType: 8}
+    sizes: dict[type, int] = {ir.HalfType: 2, BFloatType: 2, ir.FloatType: 4, ir.DoubleType: 8}
     return sizes.get(type(element))
 
 
@@ -160,6 +206,58 @@ def _fix_vector_alignment(module: ir.Module) -> None:
                     continue
                 if align is not None:
                     instr.align = align
+
+
+def _native_vector_instructions(module: ir.Module) -> None:
+    # %c = call <8 x i1> @llvm.dlir.fcmp.olt.v8f32(<8 x float> %a, <8 x float> %b)
+    #   ->  %c = fcmp olt <8 x float> %a, %b            (the declaration is dropped)
+    # %r = call <8 x float> @llvm.vp.select.v8f32(<8 x i1> %c, %a, %b, i32 8)   (all lanes on)
+    #   ->  %r = select <8 x i1> %c, <8 x float> %a, %b (InstCombine folds a select, not a vp one)
+    for function in module.functions:
+        replaced: dict[int, tuple[ir.Instruction, ir.Instruction]] = {}
+        for block in function.blocks:
+            for position, instr in enumerate(block.instructions):
+                new = _native_form(block, instr)
+                if new is not None:
+                    block.instructions[position] = new
+                    replaced[id(instr)] = (instr, new)
+        if not replaced:
+            continue
+        for block in function.blocks:
+            for instr in block.instructions:
+                if isinstance(instr, ir.PhiInstr):
+                    values = [value for value, _ in instr.incomings]
+                else:
+                    values = list(instr.operands)
+                for value in values:
+                    if id(value) in replaced:
+                        old, new = replaced[id(value)]
+                        if value is old:
+                            instr.replace_usage(old, new)
+    prefix = f"{VECTOR_FCMP}."
+    for function in list(module.functions):
+        if function.name.startswith(prefix) and function.is_declaration:
+            del module.globals[function.name]
+
+
+def _native_form(block: ir.Block, instr: ir.Instruction) -> ir.Instruction | None:
+    """The instruction that stands for `instr`, a call of a vector compare or select."""
+    if not isinstance(instr, ir.CallInstr) or not isinstance(instr.callee, ir.Function):
+        return None
+    name: str = instr.callee.name
+    prefix = f"{VECTOR_FCMP}."
+    if name.startswith(prefix):
+        lhs, rhs = instr.args
+        return ir.FCMPInstr(block, name[len(prefix) :].split(".")[0], lhs, rhs)
+    if name.startswith("llvm.vp.select."):
+        cond, lhs, rhs, lanes = instr.args
+        if (
+            isinstance(lanes, ir.Constant)
+            and isinstance(cond.type, ir.VectorType)
+            and lanes.constant == cond.type.count
+        ):
+            return ir.SelectInstr(block, cond, lhs, rhs)
+    return None
 
 
 def _copy_passthrough(op: llvm.FuncOp, module: ir.Module) -> None:

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerType, MemRefType, ModuleOp
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    BFloat16Type,
+    IndexType,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+)
 from xdsl.ir import Attribute
 from xdsl.utils.hints import isa
 
@@ -25,8 +32,8 @@ Argument = Array | float | int
 
 
 def random_arguments(func: FuncOp, seed: int = 0, index_value: int = 3) -> list[Argument]:
-    """Random arguments for `func`: normal floats, small integers (-5..5), `index_value`
-    for index scalars."""
+    """Random arguments for `func`: normal floats, small integers (-5..5), random bools
+    for i1, `index_value` for index scalars."""
     rng = np.random.default_rng(seed)
     arguments: list[Argument] = []
     for type in func.function_type.inputs.data:
@@ -35,10 +42,18 @@ def random_arguments(func: FuncOp, seed: int = 0, index_value: int = 3) -> list[
         if isa(type, MemRefType):
             element, shape = type.get_element_type(), tuple(type.get_shape())
         if isinstance(element, AnyFloat):
-            dtype = np.float64 if element.bitwidth == 64 else np.float32
+            # bf16 buffers take float32 arrays (the callable rounds them to bf16)
+            dtypes = {64: np.float64, 16: np.float16}
+            dtype = (
+                np.float32
+                if isinstance(element, BFloat16Type)
+                else dtypes.get(element.bitwidth, np.float32)
+            )
             value = rng.standard_normal(shape).astype(dtype)
         elif isinstance(element, IndexType):
             value = np.full(shape, index_value, dtype=np.int64)
+        elif isinstance(element, IntegerType) and element.bitwidth == 1:
+            value = rng.integers(0, 2, size=shape).astype(np.bool_)
         else:
             assert isinstance(element, IntegerType)
             value = rng.integers(-5, 6, size=shape).astype(f"int{max(element.bitwidth, 8)}")

@@ -21,7 +21,20 @@ What the body may hold (straight-line code, no nested loop):
 - loads invariant in `%j` of buffers the loop does not write: scalar loads, broadcast where
   a vector needs them;
 - `arith` / `math` ops on int or float scalars: the same op on vectors (it must verify on
-  vectors: xDSL's `arith.cmpf`/`arith.select` do not, so a body with them stays scalar);
+  vectors);
+- compares and selects, which xDSL 0.74's `arith` types as scalar only (`arith.cmpf` gives
+  an `i1`, `arith.select` takes an `i1`): a vector compare is emitted directly as the llvm
+  op `loop-to-llvm` would give it (f32/f64: the `llvm.dlir.fcmp` call that the backend
+  turns into LLVM's vector `fcmp`; ints: `llvm.icmp` on vectors), a `vector<Nxi1>`; a
+  select on such a condition is `llvm.vp.select` with every lane on (a plain `select` in
+  LLVM IR), one on a condition invariant in the loop stays `arith.select` (scalar i1,
+  vector operands). i1 buffers hold bytes: a `vector<Nxi1>` vload/vstore moves N bytes.
+  Compares and selects of f16/bf16 stay scalar (computed in f32 by `loop-to-llvm`).
+
+      %c = arith.cmpf ogt, %x, %y : f32  ;  %r = arith.select %c, %x, %z : f32
+      ->
+      %c = llvm.call_intrinsic "llvm.dlir.fcmp.ogt.v8f32"(%xv, %yv) : (...) -> vector<8xi1>
+      %r = llvm.call_intrinsic "llvm.vp.select.v8f32"(%c, %x, %z, %c8)
 - reductions into a location invariant in `%j`, `acc[i] = acc[i] <op> x` with `<op>` one of
   addf, mulf, maximumf, minimumf, addi, muli: `acc` becomes a vector of N partial results
   (a `"local"` buffer, on the stack, kept in a register by LLVM) that starts at the
@@ -55,14 +68,17 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from xdsl.context import Context
-from xdsl.dialects import arith, vector
+from xdsl.dialects import arith, llvm, vector
 from xdsl.dialects.builtin import (
     AnyFloat,
+    Float32Type,
+    Float64Type,
     FloatAttr,
     IntegerAttr,
     IntegerType,
     MemRefType,
     VectorType,
+    i64,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import AffineExpr
@@ -96,6 +112,8 @@ from dlir.passes.loop.utils import (
     main_end,
     uses_dim,
 )
+from dlir.passes.lowering.arith_to_llvm import vector_fcmp
+from dlir.passes.lowering.float_builder import select_ops
 from dlir.passes.manager import statistic
 
 # The combining ops of a reduction and their identities.
@@ -206,6 +224,8 @@ def _contractions(loop: ForOp, plan: Plan) -> dict[Operation, arith.MulfOp]:
     for op in body_ops(loop):
         if not isinstance(op, arith.AddfOp) or op.result not in plan.varying:
             continue
+        if not isinstance(op.result.type, Float32Type | Float64Type):
+            continue  # LLVM computes an f16/bf16 fma in f64 and calls __truncdfhf2 (a crash)
         for operand in op.operands:
             mul = operand.owner
             if (
@@ -499,6 +519,9 @@ class _Builder:
 
     def emit_vector_op(self, op: Operation) -> None:
         # %z = arith.addf %x, %y : f32 -> %z = arith.addf %xv, %yv : vector<Nxf32>
+        if isinstance(op, arith.CmpfOp | arith.CmpiOp | arith.SelectOp):
+            self.emit_compare_or_select(op)
+            return
         if op in self.plan.contractions.values():
             return  # emitted as part of the fma of its only user
         if op in self.plan.contractions:
@@ -522,6 +545,35 @@ class _Builder:
         self.body.append(new)
         for old, result in zip(op.results, new.results, strict=True):
             self.vector[old] = result
+
+    def emit_compare_or_select(self, op: arith.CmpfOp | arith.CmpiOp | arith.SelectOp) -> None:
+        ops: list[Operation] = []
+        if isinstance(op, arith.CmpfOp):
+            # %c = arith.cmpf olt, %x, %y : f32
+            #   -> %c = llvm.call_intrinsic "llvm.dlir.fcmp.olt.v8f32"(%xv, %yv) : vector<8xi1>
+            if not isinstance(op.lhs.type, Float32Type | Float64Type):
+                raise NotVectorizable(f"arith.cmpf on {op.lhs.type} has no vector form")
+            predicate = arith.CMPF_COMPARISON_OPERATIONS[op.predicate.value.data]
+            ops.append(vector_fcmp(predicate, self.vec(op.lhs), self.vec(op.rhs)))
+            value = ops[-1].results[0]
+        elif isinstance(op, arith.CmpiOp):
+            # %c = arith.cmpi slt, %a, %b : i32 -> %c = llvm.icmp "slt" %av, %bv : vector<Nxi32>
+            predicate = IntegerAttr(op.predicate.value.data, i64)
+            ops.append(llvm.ICmpOp(self.vec(op.lhs), self.vec(op.rhs), predicate))
+            value = ops[-1].results[0]
+        elif op.cond not in self.plan.varying:
+            # %r = arith.select %c, %a, %b : f32 (%c invariant) -> the same on vector<Nxf32>
+            scalar = self.scalar.get(op.cond, op.cond)
+            ops.append(arith.SelectOp(scalar, self.vec(op.lhs), self.vec(op.rhs)))
+            value = ops[-1].results[0]
+        else:
+            # %r = arith.select %c, %a, %b : f32 -> llvm.vp.select(%cv, %av, %bv, N)
+            if not isinstance(op.result.type, Float32Type | Float64Type | IntegerType):
+                raise NotVectorizable(f"arith.select of {op.result.type} has no vector form")
+            ops = select_ops(self.vec(op.cond), self.vec(op.lhs), self.vec(op.rhs))
+            value = ops[-1].results[0]
+        self.body.extend(ops)
+        self.vector[op.results[0]] = value
 
     def emit_access(self, op: LoadOp | StoreOp) -> None:
         # loop.load %A[.., %j + c] -> loop.vload %A[.., %j + c] : vector<Nx..>  (stores alike)

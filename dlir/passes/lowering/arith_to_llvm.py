@@ -16,8 +16,8 @@ interpreter agree on every input:
 * shifts by the bit width or more give 0 (shli, shrui) or the sign (shrsi);
 * maximumf/minimumf propagate NaN (llvm.maximum/minimum, IEEE 754-2019: max(-0, +0) is
   +0 where numpy returns its second operand, an equal value); maxnumf/minnumf ignore NaN;
-* cmpf has all 16 predicates, on vectors too (see `float_builder.py`), select takes vector
-  conditions;
+* cmpf has all 16 predicates, on vectors too (`vector_fcmp`: LLVM's vector fcmp), select
+  takes vector conditions;
 * conversions: `casts.py`; exp/log/tanh/erf: `math_polynomials.py` (f32), `math_f64.py`;
   exp2/log2/log10/log1p/expm1: `math_derived.py`; powf/fpowi/ipowi: `math_pow.py`.
 
@@ -29,11 +29,14 @@ from __future__ import annotations
 
 from xdsl.dialects import arith, llvm, math, vector
 from xdsl.dialects.builtin import (
+    BFloat16Type,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
+    Float16Type,
     IndexType,
     IntegerAttr,
     VectorType,
+    f32,
     i1,
     i32,
     i64,
@@ -43,6 +46,7 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.utils.hints import isa
 
+from dlir.passes.lowering.casts import round_to_bf16, widen_bf16
 from dlir.passes.lowering.float_builder import (
     ICMP_PREDICATES,
     FloatBuilder,
@@ -72,9 +76,12 @@ _BINARY: dict[type[Operation], type[llvm.AbstractFloatArithOp] | type[Operation]
 
 class BinaryToLLVM(RewritePattern):
     # %r = arith.addi %a, %b : index -> %r = llvm.add %a, %b : i64   (and subi, mulf, ... alike)
+    # %r = arith.addf %a, %b : bf16 -> the same on f32 between widening and rounding
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         target = _BINARY.get(type(op))
         if target is None:
+            return
+        if _bf16(op.results[0].type) and computed_in_f32(op, rewriter):
             return
         lhs, rhs = op.operands
         result_type = llvm_type(op.results[0].type)
@@ -232,6 +239,64 @@ class IntMinMaxToLLVM(RewritePattern):
         rewriter.replace(op, [better, *chosen])
 
 
+def _half(type: Attribute) -> bool:
+    element = type.element_type if isa(type, VectorType[Attribute]) else type
+    return isinstance(element, Float16Type | BFloat16Type)
+
+
+def _bf16(type: Attribute) -> bool:
+    element = type.element_type if isa(type, VectorType[Attribute]) else type
+    return isinstance(element, BFloat16Type)
+
+
+def computed_in_f32(op: Operation, rewriter: PatternRewriter) -> bool:
+    """Rewrite a float op on f16/bf16 (scalars or vectors) into the same op on f32 between
+    exact extensions and one rounding truncation; whether it did. LLVM has no inline code
+    for math, min/max or compares on half types, and computes bf16 arithmetic in f32 with
+    a call of `__truncsfbf2` per result (which the JIT does not have); f32 holds every
+    f16/bf16 value, so the answer is f32's rounded once (bf16: `casts.round_to_bf16`).
+
+        %y = math.exp %x : f16
+        -> %w = llvm.fpext %x : f16 to f32 ; %e = math.exp %w : f32 ; %y = llvm.fptrunc %e : f32 to f16
+    """
+    if not any(_half(v.type) for v in (*op.operands, *op.results)):
+        return False
+    ops: list[Operation] = []
+    operands: list[SSAValue] = []
+    for value in op.operands:
+        if _half(value.type) and _bf16(value.type):
+            operands.append(widen_bf16(value, ops))
+        elif _half(value.type):
+            ops.append(llvm.FPExtOp(value, _as_f32(value.type)))
+            operands.append(ops[-1].results[0])
+        else:
+            operands.append(value)
+    wide = op.create(
+        operands=operands,
+        result_types=[_as_f32(r.type) if _half(r.type) else r.type for r in op.results],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+    )
+    ops.append(wide)
+    results: list[SSAValue] = []
+    for old, new in zip(op.results, wide.results, strict=True):
+        if _half(old.type) and _bf16(old.type):
+            results.append(round_to_bf16(new, ops))
+        elif _half(old.type):
+            ops.append(llvm.FPTruncOp(new, old.type))
+            results.append(ops[-1].results[0])
+        else:
+            results.append(new)
+    rewriter.replace(op, ops, results)
+    return True
+
+
+def _as_f32(type: Attribute) -> Attribute:
+    if isa(type, VectorType[Attribute]):
+        return VectorType(f32, type.get_shape())
+    return f32
+
+
 _FLOAT_MIN_MAX = {arith.MaximumfOp: "llvm.maximum", arith.MinimumfOp: "llvm.minimum"}
 
 
@@ -239,7 +304,11 @@ class FloatMinMaxToLLVM(RewritePattern):
     # %m = arith.maxnumf %a, %b : f32 -> %m = llvm.intr.maxnum(%a, %b) : f32   (minnumf alike)
     # %m = arith.maximumf %a, %b : f32 -> %m = llvm.call_intrinsic "llvm.maximum.f32"(%a, %b)
     # %n = arith.negf %a : f32 -> %n = llvm.fneg %a : f32
+    # on f16/bf16 (not negf): computed in f32 (`computed_in_f32`)
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        min_max = arith.MaxnumfOp | arith.MinnumfOp | arith.MaximumfOp | arith.MinimumfOp
+        if isinstance(op, min_max) and computed_in_f32(op, rewriter):
+            return
         if isinstance(op, arith.MaxnumfOp):
             rewriter.replace(op, llvm.VectorFMaxOp(op.lhs, op.rhs))
         elif isinstance(op, arith.MinnumfOp):
@@ -270,10 +339,31 @@ class ConstantToLLVM(RewritePattern):
         rewriter.replace(op, llvm.ConstantOp(value, llvm_type(op.result.type)))
 
 
+VECTOR_FCMP = "llvm.dlir.fcmp"
+"""Prefix of the `llvm.call_intrinsic` that stands for a vector `fcmp` (see `vector_fcmp`)."""
+
+
+def vector_fcmp(predicate: str, lhs: SSAValue, rhs: SSAValue) -> llvm.CallIntrinsicOp:
+    """`fcmp <predicate>` on two float vectors, giving a vector of i1.
+
+        -> %c = llvm.call_intrinsic "llvm.dlir.fcmp.olt.v8f32"(%x, %y) : (...) -> vector<8xi1>
+
+    xDSL 0.74's `llvm.fcmp` (and `arith.cmpf`) verify on scalars only, so the vector compare
+    is this named call, which `dlir.backends.llvm.translate` turns into LLVM's own vector
+    `fcmp` instruction (one `vcmpps`, where integer keys of the bits took a dozen ops).
+    """
+    vector_type = lhs.type
+    assert isa(vector_type, VectorType[Attribute])
+    result = VectorType(i1, vector_type.get_shape())
+    return llvm.CallIntrinsicOp(
+        f"{VECTOR_FCMP}.{predicate}.{mangle(vector_type)}", [lhs, rhs], [result]
+    )
+
+
 class CmpToLLVM(RewritePattern):
     # %b = arith.cmpi slt, %x, %y : index -> %b = llvm.icmp "slt" %x, %y : i64  (same numbering)
     # %b = arith.cmpf olt, %x, %y : f32   -> %b = llvm.fcmp "olt" %x, %y : f32
-    # %b = arith.cmpf olt, %x, %y : vector<8xf32> -> integer compare of the keys of the bits
+    # %b = arith.cmpf olt, %x, %y : vector<8xf32> -> llvm.call_intrinsic "llvm.dlir.fcmp.olt.v8f32"
     # %b = arith.cmpf true, %x, %y : f32  -> %b = llvm.mlir.constant(true)
     @op_type_rewrite_pattern
     def match_and_rewrite(
@@ -283,8 +373,13 @@ class CmpToLLVM(RewritePattern):
             predicate = IntegerAttr(op.predicate.value.data, i64)
             rewriter.replace(op, llvm.ICmpOp(op.lhs, op.rhs, predicate))
             return
-        b = FloatBuilder(op.lhs.type)
+        if computed_in_f32(op, rewriter):
+            return  # f16/bf16: the compare of the exact f32 extensions
         name = arith.CMPF_COMPARISON_OPERATIONS[op.predicate.value.data]
+        if isa(op.lhs.type, VectorType[Attribute]):
+            rewriter.replace(op, vector_fcmp(name, op.lhs, op.rhs))
+            return
+        b = FloatBuilder(op.lhs.type)
         value = b.fcmp(name, op.lhs, op.rhs)
         rewriter.replace(op, b.ops, [value])
 
@@ -315,7 +410,10 @@ class MathToLLVM(RewritePattern):
     # %a = math.absi %x : i32 -> %a = llvm.call_intrinsic "llvm.abs.i32"(%x, false)  (|INT_MIN| = INT_MIN)
     # %y = math.exp/log/tanh/erf %x -> inline polynomial code (math_polynomials.py, math_f64.py)
     # %y = math.powf/fpowi/ipowi -> inline code (math_pow.py)
+    # any of these on f16/bf16 -> the same on f32 between fpext and fptrunc (`computed_in_f32`)
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.dialect_name() == "math" and computed_in_f32(op, rewriter):
+            return
         if isinstance(op, math.FmaOp):
             rewriter.replace(op, llvm.FMAOp(op.a, op.b, op.c))
         elif isinstance(op, math.SqrtOp):

@@ -23,6 +23,8 @@ agree on every input:
   was set, the lowest kept bit is set (the sticky bit); that f32 then rounds once to the
   half type correctly (24 bits >= p + 2). bf16 values below f32's normal range (2^-126)
   may still round twice.
+* truncf to bf16 and extf from bf16 are inline integer code (`round_to_bf16`,
+  `widen_bf16`): LLVM would call compiler-rt's `__truncsfbf2`.
 * uitofp from iN < 64 is exact after zext to i64; from i64 the value is halved (keeping
   the lost bit sticky) when its top bit is set, converted, then doubled: one rounding.
 """
@@ -40,6 +42,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     VectorType,
     f32,
+    i16,
     i32,
     i64,
 )
@@ -108,6 +111,44 @@ def _unsigned_to_float(source: SSAValue, result_type: Attribute) -> list[Operati
     return b.ops
 
 
+def _is_bf16(type: Attribute) -> bool:
+    element = (
+        cast(VectorType[Attribute], type).element_type if isinstance(type, VectorType) else type
+    )
+    return isinstance(element, BFloat16Type)
+
+
+def widen_bf16(value: SSAValue, ops: list[Operation]) -> SSAValue:
+    """bf16 (scalar or vector) -> f32, exactly: its 16 bits become f32's top half.
+
+    %w = llvm.fpext %h : bf16 to f32
+    -> %i = llvm.bitcast %h : bf16 to i16 ; %z = llvm.zext %i : i16 to i32
+       %s = llvm.shl %z, 16 ; %w = llvm.bitcast %s : i32 to f32
+    """
+    b = FloatBuilder(with_element(value.type, f32), ops)
+    short = b.emit(llvm.BitcastOp(value, with_element(value.type, i16)))
+    wide = b.emit(llvm.ZExtOp(short, b.int_type))
+    return b.to_float(b.ibin(llvm.ShlOp, wide, b.iconst(16)))
+
+
+def round_to_bf16(value: SSAValue, ops: list[Operation]) -> SSAValue:
+    """f32 (scalar or vector) -> the nearest bf16, ties to even; NaN stays a (quiet) NaN.
+    Inline integer code: LLVM's `fptrunc` to bfloat is a call of compiler-rt's
+    `__truncsfbf2`, which the JIT does not have (a crash).
+
+        bits + 0x7FFF + ((bits >> 16) & 1), top 16 bits   (NaN: bits | 0x400000)
+    """
+    b = FloatBuilder(value.type, ops)
+    bits = b.to_int(value)
+    lowest_kept = b.ibin(llvm.AndOp, b.ibin(llvm.LShrOp, bits, b.iconst(16)), b.iconst(1))
+    rounded = b.ibin(llvm.AddOp, bits, b.ibin(llvm.AddOp, lowest_kept, b.iconst(0x7FFF)))
+    nan = b.icmp("ugt", b.ibin(llvm.AndOp, bits, b.iconst(0x7FFFFFFF)), b.iconst(0x7F800000))
+    chosen = b.select(nan, b.ibin(llvm.OrOp, bits, b.iconst(0x400000)), rounded)
+    top = b.ibin(llvm.LShrOp, chosen, b.iconst(16))
+    short = b.emit(llvm.TruncOp(top, with_element(value.type, i16)))
+    return b.emit(llvm.BitcastOp(short, with_element(value.type, BFloat16Type())))
+
+
 _F32_DROPPED = (1 << 29) - 1
 """The mantissa bits of an f64 that f32 does not keep."""
 
@@ -147,8 +188,26 @@ class CastToLLVM(RewritePattern):
             sticky = b.icmp("ne", dropped, b.iconst(0))
             rounded = b.to_float(b.select(sticky, odd, kept))
             single = b.emit(llvm.FPTruncOp(rounded, llvm_type(with_element(result_type, f32))))
-            value = b.emit(llvm.FPTruncOp(single, result))
+            if _is_bf16(result):
+                value = round_to_bf16(single, b.ops)
+            else:
+                value = b.emit(llvm.FPTruncOp(single, result))
             rewriter.replace(op, b.ops, [value])
+            return
+        if isinstance(op, arith.TruncFOp) and _is_bf16(result):
+            # %h = arith.truncf %x : f32 to bf16 -> inline rounding (`round_to_bf16`)
+            ops: list[Operation] = []
+            value = round_to_bf16(source, ops)
+            rewriter.replace(op, ops, [value])
+            return
+        if isinstance(op, arith.ExtFOp) and _is_bf16(source.type):
+            # %w = arith.extf %h : bf16 to f32|f64 -> shift into f32 (`widen_bf16`), fpext to f64
+            ops = []
+            value = widen_bf16(source, ops)
+            if value.type != result:
+                ops.append(llvm.FPExtOp(value, result))
+                value = ops[-1].results[0]
+            rewriter.replace(op, ops, [value])
             return
         if isinstance(op, arith.UIToFPOp):
             ops = _unsigned_to_float(source, result)

@@ -5,9 +5,10 @@
     ->
     %t = llvm.intr.fma(%xc, %log2e, %magic) ; %n = llvm.fsub %t, %magic      (n = round(x log2 e))
     %r = llvm.intr.fma(%n, %minus_ln2_hi, %xc) ; %r2 = llvm.intr.fma(%n, %minus_ln2_lo, %r)
-    %p = llvm.intr.fma(...) ...                     (Cephes polynomial in r)
-    %k = llvm.bitcast %t : vector<8xf32> to vector<8xi32> ; ... llvm.shl ... (2^n in the exponent bits)
-    %y = llvm.call_intrinsic "llvm.vp.select.v8f32"(%isnan, %x, %scaled, %c8)
+    %p = llvm.intr.fma(...) ...                     (minimax polynomial in r)
+    %k = llvm.shl (llvm.bitcast %t), 23 ; %a = smin(smax(%k, -126 << 23), 126 << 23)
+    %s = llvm.fmul (bitcast (bitcast %p) + %a), (bitcast (%k - %a + 127 << 23))    (p 2^(n-1))
+    %y = llvm.call_intrinsic "llvm.vp.select.v8f32"(%isnan, %x, %s, %c8)
 
 Only selects, integer/float arithmetic, bitcasts and the fma/maxnum/minnum/copysign
 intrinsics: no calls, so LLVM vectorizes loops over the result. xDSL 0.74's llvm.fcmp and
@@ -15,10 +16,15 @@ llvm.select take no vectors, so float tests compare the bits with llvm.icmp, and
 select is `llvm.vp.select` (see `float_builder.py`). Constants are splats of the operand's
 type. Algorithms (f32, round to nearest):
 
-* exp: clamp x to [-104, 88.8], n = round(x log2 e) by the 1.5*2^23 magic-number trick (its
-  bits give the integer n with no fptosi), two-constant Cody-Waite r = x - n ln2, Cephes
-  degree-6 polynomial, then 2^n applied as two factors 2^(n>>1) 2^(n-(n>>1)) built in the
-  exponent bits, so overflow gives inf and underflow gives subnormals then 0. NaN passes.
+* exp (~20 vector instructions, 8 of them fmas, within 0.86 ulp): clamp x to [-104, 88.8],
+  n = round(x log2 e) by the (1.5*2^23 - 1) magic-number trick (the low bits of the sum
+  hold n - 1, the exponent of the scale 2^(n-1): one shift puts it in place, no fptosi),
+  two-constant Cody-Waite r = x - n ln2, a degree-6 minimax polynomial for 2 e^r (the
+  coefficients doubled, exactly, so that the scale stays 2^(n-1) <= 2^127), whose
+  exponent bits get a = clamp(n - 1, -126, 126) added (an integer add: the product stays
+  normal and finite), times 2^(n-1-a): 1 except below x = -87.3, where the one multiply
+  rounds the result into the subnormals (then 0), and at n = 128 (2: inf where e^x
+  overflows). No compare, no select but NaN's, which passes.
 * log: subnormals scaled by 2^23; exponent and mantissa m in [sqrt(1/2), sqrt 2) split by
   bitcast, Cephes degree-9 polynomial in m - 1; log 0 = -inf, log(x<0) = NaN, log inf = inf.
 * tanh: |x| < 0.625 Cephes odd polynomial, else sign(x) (1 - 2 / (exp(2|x|) + 1)), which
@@ -41,13 +47,13 @@ from dlir.passes.lowering.float_builder import FloatBuilder, element_of, float_b
 from dlir.passes.lowering.math_derived import emit_exp2, emit_expm1, emit_log1p, emit_log_base
 from dlir.passes.lowering.math_f64 import emit_erf64, emit_exp64, emit_log64, emit_tanh64
 
+# e^r = 1 + r (1 + r p(r)) on |r| <= ln2 / 2: a degree-6 minimax fit (onnxruntime MLAS's)
 _EXP_POLY = (
-    1.9875691500e-4,
-    1.3981999507e-3,
-    8.3334519073e-3,
-    4.1665795894e-2,
-    1.6666665459e-1,
-    5.0000001201e-1,
+    float.fromhex("0x1.694000p-10"),
+    float.fromhex("0x1.125edcp-7"),
+    float.fromhex("0x1.555b5ap-5"),
+    float.fromhex("0x1.555450p-3"),
+    float.fromhex("0x1.fffff6p-2"),
 )
 _LOG_POLY = (
     7.0376836292e-2,
@@ -86,30 +92,32 @@ _ERF_BETA = (
 _LN2_HI = 0.693359375  # exact in 9 bits: n * _LN2_HI is exact for |n| < 2^15
 _LN2_LO = -2.12194440e-4
 _MAGIC = 12582912.0  # 1.5 * 2^23: x + _MAGIC rounds x to an integer held in the low mantissa bits
+_EXP_MAGIC = _MAGIC - 1.0  # ... here n - 1, the exponent of the scale 2^(n-1)
+_EXP_POLY_2 = tuple(2.0 * c for c in _EXP_POLY)
 _SQRT_HALF = 0.707106781186547524
 _MIN_NORMAL = 1.17549435e-38
-
-
-def _pow2(b: FloatBuilder, n: SSAValue) -> SSAValue:
-    """2^n for an i32 n in [-126, 127], built in the exponent bits."""
-    biased = b.ibin(llvm.AddOp, n, b.iconst(127))
-    return b.to_float(b.ibin(llvm.ShlOp, biased, b.iconst(23)))
 
 
 def emit_exp(b: FloatBuilder, x: SSAValue) -> SSAValue:
     """exp(x); see the module docstring."""
     xc = b.min(b.max(x, b.const(-104.0)), b.const(88.8))
-    t = b.fma(xc, b.const(1.44269504088896341), b.const(_MAGIC))
-    n = b.sub(t, b.const(_MAGIC))
+    t = b.fma(xc, b.const(1.44269504088896341), b.const(_EXP_MAGIC))
+    n = b.sub(t, b.const(_EXP_MAGIC))
     r = b.fma(n, b.const(-_LN2_HI), xc)
     r = b.fma(n, b.const(-_LN2_LO), r)
-    p = b.poly(r, _EXP_POLY)
-    r2 = b.mul(r, r)
-    y = b.add(b.fma(p, r2, r), b.const(1.0))
-    n_int = b.ibin(llvm.SubOp, b.to_int(t), b.iconst(float_bits(_MAGIC, 32)))
-    half = b.ibin(llvm.AShrOp, n_int, b.iconst(1))
-    rest = b.ibin(llvm.SubOp, n_int, half)
-    scaled = b.mul(b.mul(y, _pow2(b, half)), _pow2(b, rest))
+    # 2 e^r = 2 + r (2 + r 2p(r)): the coefficients doubled (exactly), paired with 2^(n-1)
+    p = b.poly(r, _EXP_POLY_2)
+    y2 = b.fma(r, b.fma(r, p, b.const(2.0)), b.const(2.0))
+    # the low bits of t hold n - 1: shifted into the exponent field, then split into
+    # a = clamp(n - 1, -126, 126), added to y2's exponent bits (y2 2^a stays normal
+    # and finite), and 2^(n-1-a), 1 except below x = -87.3 (rounded once into the
+    # subnormals, then 0) or at n = 128 (2, overflowing to inf where e^x does)
+    k = b.ibin(llvm.ShlOp, b.to_int(t), b.iconst(23))
+    a = b.call("llvm.smax", [k, b.iconst(-126 << 23)])
+    a = b.call("llvm.smin", [a, b.iconst(126 << 23)])
+    rest = b.ibin(llvm.AddOp, b.ibin(llvm.SubOp, k, a), b.iconst(127 << 23))
+    normal = b.to_float(b.ibin(llvm.AddOp, b.to_int(y2), a))
+    scaled = b.mul(normal, b.to_float(rest))
     return b.nan_passes(x, scaled)
 
 

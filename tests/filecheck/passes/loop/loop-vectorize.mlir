@@ -161,3 +161,59 @@ loop.func @wider_than_the_row(%a: memref<3x5xf32>, %n: index, %b: memref<3x5xf32
   }
   loop.return
 }
+
+// -----
+
+/// Compares and selects: a float compare is the `llvm.dlir.fcmp` call (LLVM's vector fcmp
+/// after translation), stored as bytes to the i1 buffer; a select on it is llvm.vp.select;
+/// a select on a condition invariant in the loop stays arith.select with a scalar i1.
+// CHECK-LABEL: loop.func @where
+// CHECK-SAME:    %[[F:[^:]*]]: i1
+// CHECK:         loop.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-NEXT:      %[[X:.*]] = loop.vload %{{.*}}[%[[J]]] : memref<64xf32>, vector<8xf32>
+// CHECK-NEXT:      %[[Z:.*]] = loop.vload %{{.*}}[%[[J]]] : memref<64xf32>, vector<8xf32>
+// CHECK-NEXT:      %[[C:.*]] = llvm.call_intrinsic "llvm.dlir.fcmp.ogt.v8f32"(%[[X]], %[[Z]]) : (vector<8xf32>, vector<8xf32>) -> vector<8xi1>
+// CHECK-NEXT:      loop.vstore %[[C]], %{{.*}}[%[[J]]] : memref<64xi1>, vector<8xi1>
+// CHECK-NEXT:      %[[S:.*]] = arith.select %[[F]], %[[Z]], %[[X]] : vector<8xf32>
+// CHECK-NEXT:      %[[N:.*]] = llvm.mlir.constant(8 : i32) : i32
+// CHECK-NEXT:      %[[R:.*]] = llvm.call_intrinsic "llvm.vp.select.v8f32"(%[[C]], %[[X]], %[[S]], %[[N]])
+// CHECK-NEXT:      loop.vstore %[[R]], %{{.*}}[%[[J]]] : memref<64xf32>, vector<8xf32>
+// CHECK-NEXT:    }
+loop.func @where(%a: memref<64xf32>, %b: memref<64xf32>, %f: i1, %m: memref<64xi1>, %y: memref<64xf32>) attributes {num_outputs = 2 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  loop.for %j = %c0 to %c64 step %c1 vectorized<8> {
+    %x = loop.load %a[%j] : memref<64xf32>
+    %z = loop.load %b[%j] : memref<64xf32>
+    %c = arith.cmpf ogt, %x, %z : f32
+    loop.store %c, %m[%j] : memref<64xi1>
+    %s = arith.select %f, %z, %x : f32
+    %r = arith.select %c, %x, %s : f32
+    loop.store %r, %y[%j] : memref<64xf32>
+  }
+  loop.return
+}
+
+// -----
+
+/// An integer compare is llvm.icmp on vectors; 32 lanes of a constant trip count of 32
+/// become one wide vector with no loop.
+// CHECK-LABEL: loop.func @less
+// CHECK:         %[[X:.*]] = loop.vload %{{.*}}[0] : memref<32xi32>, vector<32xi32>
+// CHECK-NEXT:    %[[Z:.*]] = loop.vload %{{.*}}[0] : memref<32xi32>, vector<32xi32>
+// CHECK-NEXT:    %[[C:.*]] = llvm.icmp "slt" %[[X]], %[[Z]] : vector<32xi32>
+// CHECK-NEXT:    loop.vstore %[[C]], %{{.*}}[0] : memref<32xi1>, vector<32xi1>
+// CHECK-NOT:     loop.for
+loop.func @less(%a: memref<32xi32>, %b: memref<32xi32>, %m: memref<32xi1>) attributes {num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  loop.for %j = %c0 to %c32 step %c1 vectorized<8> {
+    %x = loop.load %a[%j] : memref<32xi32>
+    %z = loop.load %b[%j] : memref<32xi32>
+    %c = arith.cmpi slt, %x, %z : i32
+    loop.store %c, %m[%j] : memref<32xi1>
+  }
+  loop.return
+}

@@ -178,9 +178,10 @@ NOT_VECTORIZABLE = {
     "two accesses to a written buffer may overlap across lanes": """
     %x = loop.load %b[%j + 1] : memref<16xf32>
     loop.store %x, %b[%j] : memref<16xf32>""",
-    "arith.cmpf does not verify on vectors": """
+    "arith.cmpf on bf16 has no vector form": """
     %x = loop.load %a[%j] : memref<16xf32>
-    %p = arith.cmpf olt, %x, %x : f32
+    %h = arith.truncf %x : f32 to bf16
+    %p = arith.cmpf olt, %h, %h : bf16
     %y = arith.select %p, %x, %x : f32
     loop.store %y, %b[%j] : memref<16xf32>""",
 }

@@ -144,8 +144,14 @@ def test_inline_code_has_no_call() -> None:
     names = {op.name for op in module.walk()}
     assert not any(isinstance(op, llvm.CallOp) for op in module.walk())
     # intrinsics only for selects and NaN tests on vectors (xDSL's llvm.select takes no vectors)
+    # and exp's integer clamp of the exponent bits
     intrinsics = {op.intrin.data for op in module.walk() if isinstance(op, llvm.CallIntrinsicOp)}
-    assert intrinsics == {"llvm.vp.select.v8f32", "llvm.is.fpclass.v8f32"}
+    assert intrinsics == {
+        "llvm.vp.select.v8f32",
+        "llvm.is.fpclass.v8f32",
+        "llvm.smax.v8i32",
+        "llvm.smin.v8i32",
+    }
     assert {"llvm.bitcast", "llvm.icmp", "llvm.intr.fma", "llvm.shl"} <= names
     assert not any(name.startswith("math.") for name in names)
 
@@ -242,10 +248,25 @@ def test_derived_within_two_ulp(
 
 def test_other_float_types_are_refused_with_the_legal_types() -> None:
     module = parse_module(
-        "func.func @e(%x: f16) -> f16 {\n  %y = math.exp %x : f16\n  func.return %y : f16\n}\n"
+        "func.func @e(%x: f80) -> f80 {\n  %y = math.exp %x : f80\n  func.return %y : f80\n}\n"
     )
-    with pytest.raises(DiagnosticException, match="on f32, f64 and 1-D vectors of them, got f16"):
+    with pytest.raises(DiagnosticException, match="on f32, f64 and 1-D vectors of them, got f80"):
         LoopToLLVMPass().apply(make_context(), module)
+
+
+def test_exp_underflow_gives_subnormals_on_every_float() -> None:
+    """Every f32 in [-104, -87] (2.2M of them: e^x leaves the normal range at -87.34 and
+    reaches 0 at -103.98) within 1 ulp of the subnormal spacing, zeros where f32 rounds to 0."""
+    top, bottom = np.array([-87.0, -104.0], dtype=np.float32).view(np.int32)
+    x = np.arange(top, bottom + 1, dtype=np.int32).view(np.float32)
+    x = x[: x.size // 8 * 8]
+    got = compiled("math.exp", 8, x.size)(x)
+    exact = np.exp(x.astype(np.float64))
+    error = np.max(np.abs(got - exact) / np.spacing(np.abs(exact.astype(np.float32))))
+    print(f"math.exp on [-104, -87]: max error {error:.2f} ulp")
+    assert error <= 1
+    assert np.all(got[exact.astype(np.float32) == 0] == 0)
+    assert np.count_nonzero((got > 0) & (got < np.finfo(np.float32).tiny)) > x.size // 2
 
 
 def test_exp_timing_against_numpy() -> None:
