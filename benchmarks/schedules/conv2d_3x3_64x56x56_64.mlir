@@ -15,9 +15,14 @@
 //   (LLVM reuses the broadcasts across rx: 18 broadcasts and 18 vector loads per 72 FMAs
 //   per input channel, no spills);
 // - Y: the tile stored back to NCHW; blocks of 16 output channels in parallel.
-// Tiles of 12 accumulators (6 columns x 2 vectors, 4 x 3) would cover the FMA latency
-// better, but 56 columns and 64 channels have no such divisor (7 columns x 2 vectors,
-// 14 accumulators, spill: 43 GFLOP/s).
+// Tiles of 12 accumulators lower to constant register tiles too (split x by 6 or 3 and
+// `te.unroll "Y" "xi"`: Y's column loop is peeled, the main loop's tile region is
+// constant; a tile split `te.split "YP" "o" by 8` with that loop outside `x` keeps a
+// region of one block), but none measured faster, serial, CPU time, same run:
+// 4 x 16 (this) 76-81 GFLOP/s; 3 columns x 4 vectors, weight vector outside the columns
+// (ORT's NCHWc kernel shape) 74-85, the same order in LLVM shares broadcasts across rx
+// and spills 6 registers; 6 x 16 60-66 (8 broadcasts live: spills); 5 x 16 64;
+// 2 x 32 58; 7 x 16 (14 accumulators) 43.
 // test sizes: 64=32 56=8 55=7 58=10
 te.kernel @conv2d(%X: tensor<1x64x56x56xf32>, %W: tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32> {
   %P = te.compute "P" (%n: 1, %c: 64, %h: 58, %w: 58) {

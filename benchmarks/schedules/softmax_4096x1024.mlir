@@ -9,7 +9,8 @@
 // per row instead of a division per element) and the schedule is te-auto-schedule's row
 // pattern (auto_schedule/patterns.py), the fastest of those tried:
 // - every stage computed at Y's row loop i0: a 4 KB row of X is read from memory once
-//   (by max); exp is a 4 KB row buffer in L1 that sum and Y read;
+//   (by max); exp is written into Y's row (te-to-loop stores it in place: Y reads it at
+//   its own point, sum at the same loop), which sum reads and Y scales in place;
 // - max and sum rfactored by 32 lanes: 4 vectors of partial results, 4 independent
 //   dependency chains (8 or 16 lanes: the same or slower);
 // - exp and Y 4 vectors (32 lanes) per iteration in straight-line code: 13% faster than
@@ -18,9 +19,14 @@
 // CPU time per call at 1 thread on the loaded shared machine (medians of 25, one
 // process): this 4.4 ms, the old hand schedule (max twice, exp twice, 8-lane reductions
 // written into the algorithm) 7.6, numpy 13.6. onnxruntime, timed in one process with
-// this kernel built as a shared object: 2.3-3.3 ms (wall min 2.1: copy speed). What is
-// left is the exp polynomial (max + exp alone 4.7 ms before the 32-lane blocks, a copy of
-// the matrix 2.1) and that the writes of Y do not overlap the exp pass.
+// this kernel built as a shared object: 2.3-3.3 ms (wall min 2.1: copy speed).
+// Then exp in Y's row instead of a row buffer (te-to-loop's in-place storage): 6-12%
+// less CPU time in the same process (e.g. 3.9 against 4.3 ms; onnxruntime 2.8-3.5 on
+// that machine then). The leaner exp (~20 instead of ~25 instructions a vector) is 25-30%
+// faster on 8-lane vectors alone but 3-8% slower in this kernel's 4-vector blocks
+// (unexplained; 8-lane blocks with it match 32-lane blocks with the old exp). Without the
+// exp (X - max stored instead) the kernel takes 2.6-3.2 ms: the rest of the gap is the
+// exp pass, which does not overlap the reads of the next row.
 // test sizes: 4096=5 1024=77
 te.kernel @softmax(%X0: tensor<4096x1024xf32>) -> tensor<4096x1024xf32> {
   %max = te.compute "max" (%i0: 4096) reduce (%r1: 1024) combiner max init 0xff800000 : f32 {

@@ -3,7 +3,10 @@
 Row normalisation (softmax, layer_norm, pooling's sum then mean): every stage but the
 result "Y" is a statistic per row of Y (max, sum, mean, rstd) or a row of it (exp);
 each is computed at Y's row loop, so a row is read from memory once and the later
-passes over it read L1. Reductions are rfactored into vector partial results, the
+passes over it read L1. A row stage that Y reads at its own point and a statistic reads
+too (exp) lives in Y's row (te-to-loop's in-place storage, `kernel.py` `_in_place`): exp
+is written into Y, summed there and scaled in place, as onnxruntime does, so the writes
+of Y overlap the exp pass. Reductions are rfactored into vector partial results, the
 elementwise passes vectorized, and the rows run in parallel.
 
     te.kernel @softmax(%X0: tensor<4096x1024xf32>) -> tensor<4096x1024xf32> {

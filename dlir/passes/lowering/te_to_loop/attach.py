@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from xdsl.builder import Builder
+from xdsl.dialects import arith
 from xdsl.ir import SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -39,7 +40,7 @@ from xdsl.ir.affine import (
 from dlir.dialects.loop import IndexExpr, MaxOp, MinOp
 from dlir.dialects.te.compute import ComputeOp, ReadOp
 from dlir.passes.lowering.te_to_loop.body import affine_index, index_constant, materialize
-from dlir.passes.lowering.te_to_loop.nest import to_index
+from dlir.passes.lowering.te_to_loop.nest import Indices, to_index
 from dlir.passes.lowering.te_to_loop.plan import (
     Bound,
     StagePlan,
@@ -118,11 +119,26 @@ def _spans_of(
     spans: list[Spans] = [[] for _ in producer.spatial_extents()]
     for read in _reads(reader, producer):
         for dim, index in enumerate(read.indices):
-            found = affine_index(index, args)
+            found = _read_index(index, args)
             span = None if found is None else _span(found.replace_dims_and_symbols(axes, []), inner)
             known = spans[dim]
             spans[dim] = None if span is None or known is None else [*known, span]
     return spans
+
+
+def _read_index(value: SSAValue, axes: Sequence[SSAValue]) -> AffineExpr | None:
+    """`affine_index`, and the index of a packed stage's reader: `o divsi 8` and
+    `o remsi 8` (a non-negative index) as `o floordiv 8` and `o mod 8`."""
+    op = value.owner
+    if not isinstance(op, arith.DivSIOp | arith.RemSIOp):
+        return affine_index(value, axes)
+    lhs, rhs = affine_index(op.lhs, axes), affine_index(op.rhs, axes)
+    if lhs is None or not isinstance(rhs, AffineConstantExpr) or rhs.value <= 0:
+        return None
+    reach = expr_range(lhs, {d: (0, 1 << 40) for d in lhs.used_dims()})
+    if reach is None or reach[0] < 0:
+        return None
+    return lhs // rhs.value if isinstance(op, arith.DivSIOp) else lhs % rhs.value
 
 
 def _region_of(
@@ -185,12 +201,19 @@ def infer_region(
     union of what they all read.
     """
     spans = read_spans(producer, consumer, plan, level, others)
+    if isinstance(ivs, Indices) and ivs.tail and ivs.fixed:
+        # in a peeled tail of one tile (`xo` = 9): the region's origin and size fold
+        spans = [
+            None if span is None else [(ivs.fold(low), ivs.fold(high)) for low, high in span]
+            for span in spans
+        ]
     ranges = {p: (0, loop.extent - 1) for p, loop in enumerate(plan.loops) if p <= level}
     moving = [n for n, span in enumerate(spans) if slide is not None and _uses(span, slide)]
+    inside = not others and _all_valid(plan, level, ivs)
     found = Region([], [], [])
     for n, (span, extent) in enumerate(zip(spans, producer.spatial_extents(), strict=True)):
         along = slide if moving == [n] else None
-        origin, size, limit = _dim_region(builder, span, extent, ranges, ivs, along)
+        origin, size, limit = _dim_region(builder, span, extent, ranges, ivs, along, inside)
         found.origins.append(origin)
         found.sizes.append(size)
         found.limits.append(limit)
@@ -204,6 +227,7 @@ def _dim_region(
     ranges: dict[int, tuple[int, int]],
     ivs: dict[int, SSAValue],
     slide: int | None,
+    inside: bool,
 ) -> tuple[IndexExpr, int, IndexExpr | None]:
     if not span:
         return IndexExpr.of(0), extent, None
@@ -228,11 +252,11 @@ def _dim_region(
             start = start + IndexExpr.of(later) * (high - step[0] + 1 - low)
             start = IndexExpr.of(materialize(builder, start))
             clamped = True
-        if reach is None or reach[0] + low < 0:
+        if not inside and (reach is None or reach[0] + low < 0):
             zero = index_constant(builder, 0)
             start = IndexExpr.of(builder.insert(MaxOp(materialize(builder, start), zero)).result)
             clamped = True
-        if reach is None or reach[1] + high >= extent:
+        if not inside and (reach is None or reach[1] + high >= extent):
             bound = (MinOp, min, extent)
             end = IndexExpr.of(_extreme(builder, [base + high + 1], ivs, MinOp, min, bound))
             clamped = True
@@ -241,6 +265,19 @@ def _dim_region(
     ends = [high + 1 for _, high in span]
     end = _extreme(builder, ends, ivs, MaxOp, max, clamp=(MinOp, min, extent))
     return IndexExpr.of(start), extent, _difference(IndexExpr.of(end), IndexExpr.of(start))
+
+
+def _all_valid(plan: StagePlan, level: int, ivs: dict[int, SSAValue]) -> bool:
+    """Whether every iteration of the consumer's loops inside `level` is one of its
+    points: each bound over those loops is settled by a peeled main loop around them
+    (`nest.py`). Its reads then stay inside the producer's shape, so a region of one
+    base needs no clamp (the main loop of `xo` with `xo * 6 + xi < 56`: 6 columns)."""
+    settled = ivs.settled if isinstance(ivs, Indices) else frozenset[Bound]()
+    return all(
+        bound in settled
+        for bound in plan.all_bounds()
+        if any(level < d < len(plan.loops) for d in bound.expr.used_dims())
+    )
 
 
 def _uses(span: Spans, dim: int) -> bool:
@@ -339,11 +376,93 @@ def _span(
     expr: AffineExpr, inner: Sequence[tuple[int, int]]
 ) -> tuple[AffineExpr, AffineExpr] | None:
     # i + j + 1, j in [0, 8)  ->  [i + 1, i + 8]
+    if (
+        isinstance(expr, AffineBinaryOpExpr)
+        and expr.kind in (AffineBinaryOpKind.FloorDiv, AffineBinaryOpKind.Mod)
+        and isinstance(expr.rhs, AffineConstantExpr)
+        and expr.rhs.value > 0
+    ):
+        return _divided_span(expr.lhs, expr.kind, expr.rhs.value, inner)
     low = high = expr
     for position, extent in inner:
         low_part, high_part = linear_in(low, position), linear_in(high, position)
         if low_part is None or high_part is None:
-            return None
+            return _sum_span(expr, inner)
         reach = low_part[0] * (extent - 1)
         low, high = low_part[1] + min(0, reach), high_part[1] + max(0, reach)
     return low, high
+
+
+def reads_in_place(consumer: ComputeOp, producer: ComputeOp) -> bool:
+    """Whether `consumer`, elementwise and of `producer`'s type, reads `producer` only at
+    its own point (Y[i, j] = exp[i, j] * r[i]): each element of `producer` is then read
+    right before `consumer` writes the same element, so `producer` may live in
+    `consumer`'s buffer (as onnxruntime's softmax writes exp into Y and scales it there)."""
+    if consumer.init is not None or producer.init is not None:
+        return False
+    if producer.result.type != consumer.result.type:
+        return False
+    reads = _reads(consumer, producer)
+    args = list(consumer.body.block.args)
+    for read in reads:
+        for dim, index in enumerate(read.indices):
+            found = affine_index(index, args)
+            if found != AffineExpr.dimension(dim):
+                return False
+    return bool(reads)
+
+
+def _sum_span(
+    expr: AffineExpr, inner: Sequence[tuple[int, int]]
+) -> tuple[AffineExpr, AffineExpr] | None:
+    # o * 4 + i floordiv 8, i in [0, 32)  ->  [o * 4, o * 4 + 3]: the terms use no inner
+    # dim in common, so the span of the sum is the sum of their spans (exact)
+    if not isinstance(expr, AffineBinaryOpExpr) or expr.kind != AffineBinaryOpKind.Add:
+        return None
+    dims = {position for position, _ in inner}
+    if expr.lhs.used_dims() & expr.rhs.used_dims() & dims:
+        return None
+    lhs, rhs = _span(expr.lhs, inner), _span(expr.rhs, inner)
+    if lhs is None or rhs is None:
+        return None
+    return simplify(lhs[0] + rhs[0]), simplify(lhs[1] + rhs[1])
+
+
+def _divided_span(
+    expr: AffineExpr, kind: AffineBinaryOpKind, divisor: int, inner: Sequence[tuple[int, int]]
+) -> tuple[AffineExpr, AffineExpr] | None:
+    # the index of a packed layout (a cache stage blocked by 8) read by a loop of 32:
+    # (o * 32 + i) floordiv 8, i in [0, 32)  ->  [o * 4, o * 4 + 3]
+    # (o * 32 + i) mod 8,      i in [0, 32)  ->  [0, 7]
+    span = _span(expr, inner)
+    if span is None:
+        return None
+    (base, low), (high_base, high) = _split_constant(span[0]), _split_constant(span[1])
+    if base != high_base:
+        return None
+    quotient = _divided(base, divisor)
+    if quotient is None:
+        return None
+    first, last = low // divisor, high // divisor
+    if kind == AffineBinaryOpKind.FloorDiv:
+        return simplify(quotient + first), simplify(quotient + last)
+    if first == last:
+        return AffineExpr.constant(low % divisor), AffineExpr.constant(high % divisor)
+    return AffineExpr.constant(0), AffineExpr.constant(divisor - 1)
+
+
+def _divided(expr: AffineExpr, divisor: int) -> AffineExpr | None:
+    """`expr floordiv divisor` when every coefficient of `expr` (no constant) is a
+    multiple of it (`o * 32 + y * 8` by 8 -> `o * 4 + y`); else None."""
+    quotient: AffineExpr = AffineExpr.constant(0)
+    rest = expr
+    for dim in sorted(expr.used_dims()):
+        linear = linear_in(rest, dim)
+        if linear is None or linear[0] % divisor:
+            return None
+        quotient = quotient + AffineExpr.dimension(dim) * (linear[0] // divisor)
+        rest = linear[1]
+    rest = simplify(rest)
+    if not isinstance(rest, AffineConstantExpr) or rest.value % divisor:
+        return None
+    return simplify(quotient + rest.value // divisor)
