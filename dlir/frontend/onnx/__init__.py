@@ -10,6 +10,8 @@ operator has a converter (`registry.py`), one module per family: `elementwise`, 
 
 `backend.DlirBackend` is the `onnx.backend.base.Backend` API on top (the official node
 tests run with it: `suite.py`, `tests/onnx_backend/`, `benchmarks/onnx_backend.py`).
+`light.py` loads the onnx wheel's nine light_* CNNs, their inputs and expected outputs, and
+gives them random weights (`tests/unit/frontend/onnx/test_models.py`, `benchmarks/models.py`).
 """
 
 from __future__ import annotations
