@@ -169,7 +169,9 @@ class ComputeRootOp(StageOnlyOp):
 class CacheReadOp(PrimitiveOp):
     """Add a stage copying a tensor or stage into a memory scope (global, local, packed,
     shared), read by `readers` instead; computed at a reader's loop, it copies the panel
-    that loop reads. Its axes are `ax0`, `ax1`, ... (one per dim).
+    that loop reads. Its axes are `ax0`, `ax1`, ... (one per dim). A "packed" stage is
+    laid out in the order of its loops once the schedule is replayed (its splits must
+    divide): split ax0 by 16 and reorder, and W[o][c] is stored as Wp[o/16][c][o%16].
 
         te.cache_read "A" "local" for ["C"] -> "A_local"
     """
