@@ -31,7 +31,7 @@ from dlir.dialects.loop import IndexExpr, LoadOp
 from dlir.dialects.te.compute import ComputeOp, ReadOp, YieldOp
 from dlir.ir.diagnostics import Diagnostic, DiagnosticError
 from dlir.ir.verify import source_loc
-from dlir.passes.lowering.te_to_loop.divmod import divide
+from dlir.passes.lowering.te_to_loop.divmod import affine_binary, divide
 from dlir.passes.lowering.te_to_loop.plan import simplify
 
 _FOLDED = (arith.AddiOp, arith.SubiOp, arith.MuliOp)
@@ -115,15 +115,7 @@ def affine_index(value: SSAValue, axes: Sequence[SSAValue]) -> AffineExpr | None
     lhs, rhs = affine_index(op.lhs, axes), affine_index(op.rhs, axes)
     if lhs is None or rhs is None:
         return None
-    if isinstance(op, arith.AddiOp):
-        return lhs + rhs
-    if isinstance(op, arith.SubiOp):
-        return lhs - rhs
-    if isinstance(rhs, AffineConstantExpr):
-        return lhs * rhs.value
-    if isinstance(lhs, AffineConstantExpr):
-        return rhs * lhs.value
-    return None
+    return affine_binary(op, lhs, rhs)
 
 
 class BodyEmitter:

@@ -61,6 +61,22 @@ def divide(index: IndexExpr, divisor: int, *, remainder: bool) -> IndexExpr | No
     return IndexExpr(values, simplify(result))
 
 
+def affine_binary(
+    op: arith.AddiOp | arith.SubiOp | arith.MuliOp, lhs: AffineExpr, rhs: AffineExpr
+) -> AffineExpr | None:
+    """`lhs <op> rhs` when it stays affine: a sum, a difference, or a product with a
+    constant side (`%i * %c16` -> `d0 * 16`); None for a product of two non-constants."""
+    if isinstance(op, arith.AddiOp):
+        return lhs + rhs
+    if isinstance(op, arith.SubiOp):
+        return lhs - rhs
+    if isinstance(rhs, AffineConstantExpr):
+        return lhs * rhs.value
+    if isinstance(lhs, AffineConstantExpr):
+        return rhs * lhs.value
+    return None
+
+
 def _expand(index: IndexExpr) -> tuple[tuple[SSAValue, ...], AffineExpr]:
     """`index` over loop indices and opaque values: index arithmetic that an earlier
     materialization emitted (`arith.muli %oo, %c16`) is looked through."""
@@ -77,15 +93,9 @@ def _expand(index: IndexExpr) -> tuple[tuple[SSAValue, ...], AffineExpr]:
         if isinstance(op, arith.AddiOp | arith.SubiOp | arith.MuliOp) and isinstance(
             op.result.type, IndexType
         ):
-            lhs, rhs = visit(op.lhs), visit(op.rhs)
-            if isinstance(op, arith.AddiOp):
-                return lhs + rhs
-            if isinstance(op, arith.SubiOp):
-                return lhs - rhs
-            if isinstance(rhs, AffineConstantExpr):
-                return lhs * rhs.value
-            if isinstance(lhs, AffineConstantExpr):
-                return rhs * lhs.value
+            combined = affine_binary(op, visit(op.lhs), visit(op.rhs))
+            if combined is not None:
+                return combined
         if value not in values:
             values.append(value)
         return AffineExpr.dimension(values.index(value))
