@@ -25,24 +25,10 @@ from dlir.parser import parse_module
 from dlir.passes import run_pipeline
 from dlir.passes.lowering.graph_to_te.elementwise import integer_power
 from dlir.passes.lowering.graph_to_te.registry import TE_DEFINITIONS
+from dlir.testing.tensors import DTYPES, ttype
 
 Array = NDArray[Any]
 RNG = np.random.default_rng(0)
-
-DTYPES = {
-    "f16": np.float16,
-    "bf16": np.float32,
-    "f32": np.float32,
-    "f64": np.float64,
-    "i1": np.bool_,
-    "i8": np.int8,
-    "i32": np.int32,
-    "i64": np.int64,
-}
-
-
-def ttype(shape: Sequence[int], element: str) -> str:
-    return f"tensor<{'x'.join([*map(str, shape), element])}>"
 
 
 def func(op: str, inputs: Sequence[str], result: str) -> str:
