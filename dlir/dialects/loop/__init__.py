@@ -44,6 +44,7 @@ from dlir.dialects.loop.memory import (
     VLoadOp,
     VStoreOp,
 )
+from dlir.dialects.loop.view import SubviewOp
 
 __all__ = [
     "MEMORY_SCOPES",
@@ -63,6 +64,7 @@ __all__ = [
     "MinOp",
     "ReturnOp",
     "StoreOp",
+    "SubviewOp",
     "VLoadOp",
     "VStoreOp",
     "YieldOp",
@@ -86,6 +88,7 @@ Loop = Dialect(
         StoreOp,
         VLoadOp,
         VStoreOp,
+        SubviewOp,
         CallOp,
         ConstantOp,
     ],

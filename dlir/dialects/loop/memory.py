@@ -42,10 +42,22 @@ from dlir.dialects.loop.access import (
     verify_access,
 )
 
-MEMORY_SCOPES = ("global", "local", "packed", "shared", "input", "weight", "acc")
+MEMORY_SCOPES = (
+    "global",
+    "local",
+    "packed",
+    "shared",
+    "input",
+    "weight",
+    "acc",
+    "vta.inp",
+    "vta.wgt",
+    "vta.acc",
+)
 """Where a `loop.alloc` may place a buffer: host memory (`global`), a thread-local scratch
 tile (`local`), a re-laid-out copy (`packed`), memory shared by a parallel loop's
-iterations (`shared`), and an accelerator's input, weight and accumulator buffers."""
+iterations (`shared`), and an accelerator's input, weight and accumulator buffers (the
+VTA target's on-chip SRAMs are `vta.inp`, `vta.wgt`, `vta.acc`)."""
 
 
 @irdl_op_definition

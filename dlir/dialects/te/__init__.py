@@ -21,6 +21,7 @@ from dlir.dialects.te.loops import (
     TileOp,
     UnrollOp,
     VectorizeOp,
+    VirtualThreadOp,
 )
 from dlir.dialects.te.schedule import PrimitiveOp, ScheduleOp
 from dlir.dialects.te.stages import (
@@ -30,6 +31,7 @@ from dlir.dialects.te.stages import (
     ComputeInlineOp,
     ComputeRootOp,
     RFactorOp,
+    SetScopeOp,
     StoreAtOp,
 )
 
@@ -49,6 +51,8 @@ PRIMITIVES: tuple[type[PrimitiveOp], ...] = (
     CacheWriteOp,
     RFactorOp,
     TensorizeOp,
+    SetScopeOp,
+    VirtualThreadOp,
 )
 """Every schedule primitive, in the order DESIGN.md lists them."""
 

@@ -86,6 +86,8 @@ def identity_of(combiner: str, element_type: Attribute) -> Attribute:
         width = 64 if isinstance(int_type, IndexType) else int_type.bitwidth
         # i1 holds booleans (numpy's bool): false < true, whatever its two's-complement reading.
         low, high = (0, 1) if width == 1 else (-(2 ** (width - 1)), 2 ** (width - 1) - 1)
+        if isinstance(int_type, IntegerType) and int_type.signedness.data == Signedness.UNSIGNED:
+            low, high = 0, 2**width - 1
         value = {"add": 0, "mul": 1, "max": low, "min": high}[combiner]
         return IntegerAttr(value, int_type)
     raise ValueError(f"no identity for combiner '{combiner}' on {element_type}")
@@ -312,10 +314,16 @@ class StageSchedule:
         self.schedule.apply(stages.CacheWriteOp(self.name, scope, name))
         return self.schedule[name]
 
+    def set_scope(self, scope: str) -> None:
+        self.schedule.apply(stages.SetScopeOp(self.name, scope))
+
     def rfactor(self, axis: str, name: str | None = None) -> StageSchedule:
         name = name or self.schedule.fresh_stage(f"{self.name}_rf")
         self.schedule.apply(stages.RFactorOp(self.name, axis, name))
         return self.schedule[name]
+
+    def virtual_thread(self, axis: str, threads: int) -> None:
+        self.schedule.apply(loops.VirtualThreadOp(self.name, axis, threads))
 
     def tensorize(self, axis: str, intrinsic: str) -> None:
         self.schedule.apply(loops.TensorizeOp(self.name, axis, intrinsic))

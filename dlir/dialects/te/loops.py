@@ -8,6 +8,7 @@
     te.vectorize "C" "ji"
     te.parallel "C" "ijo"
     te.tensorize "C" "ii" with @gemm_4x4x4
+    te.virtual_thread "O" "jo" 2
 """
 
 from __future__ import annotations
@@ -326,3 +327,43 @@ class TensorizeOp(PrimitiveOp):
                 "under that name"
             )
         _annotate(state, self, self.axis.data, "tensorized")
+
+
+@irdl_op_definition
+class VirtualThreadOp(PrimitiveOp):
+    """Run an axis's iterations as `threads` virtual threads, `threads` at a time in
+    lockstep (TVM's vthread): on VTA each thread gets its own on-chip buffers and the
+    threads' instruction streams interleave, so one thread's loads overlap another's
+    gemms (double buffering with 2). The loop gets `{vthread = 2}`.
+
+        te.virtual_thread "O" "jo" 2
+    """
+
+    name = "te.virtual_thread"
+
+    axis = prop_def(StringAttr)
+    threads = prop_def(IntegerAttr[I64])
+
+    assembly_format = "$stage $axis $threads attr-dict"
+
+    def __init__(self, stage: str, axis: str, threads: int) -> None:
+        super().__init__(properties=_props(stage=stage, axis=axis, threads=threads))
+
+    def apply_(self, state: ScheduleState) -> None:
+        stage = state.loop_stage(self.stage.data)
+        axis = state.axis(stage, self.axis.data)
+        threads = self.threads.value.data
+        if threads < 2:
+            raise ScheduleError(f"virtual threads must be at least 2, found {threads}")
+        if axis.kind == "reduce":
+            raise ScheduleError(
+                f"cannot run reduction axis '{axis.name}' of stage '{stage.name}' on virtual "
+                f"threads: they would update the same accumulator; use a spatial axis "
+                f"({_spatial_axes(stage)})"
+            )
+        if axis.extent % threads:
+            raise ScheduleError(
+                f"axis '{axis.name}' of stage '{stage.name}' has {axis.extent} iterations, not "
+                f"a multiple of {threads} virtual threads; split it by {threads} first"
+            )
+        _annotate(state, self, axis.name, "virtual-threaded")

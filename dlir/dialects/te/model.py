@@ -29,7 +29,7 @@ from dlir.dialects.te.kernel import ComputeOp, KernelOp, ReturnOp
 from dlir.ir.diagnostics import DiagnosticWarning
 
 AxisKind = Literal["spatial", "reduce"]
-Annotation = Literal["unrolled", "vectorized", "parallelized", "tensorized"]
+Annotation = Literal["unrolled", "vectorized", "parallelized", "tensorized", "virtual-threaded"]
 
 
 class ScheduleError(VerifyException):

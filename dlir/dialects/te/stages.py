@@ -223,6 +223,39 @@ class CacheReadOp(PrimitiveOp):
 
 
 @irdl_op_definition
+class SetScopeOp(PrimitiveOp):
+    """Allocate a stage's buffer in a memory scope (TVM's `set_scope`): an accelerator's
+    accumulator for a gemm computed at a loop of its consumer, which reads it from there.
+
+        te.set_scope "C" "vta.acc"
+    """
+
+    name = "te.set_scope"
+
+    scope = prop_def(StringAttr)
+
+    assembly_format = "$stage $scope attr-dict"
+
+    def __init__(self, stage: str, scope: str) -> None:
+        super().__init__(properties=_props(stage=stage, scope=scope))
+
+    def apply_(self, state: ScheduleState) -> None:
+        stage = state.loop_stage(self.stage.data)
+        _check_scope(self.scope.data)
+        if stage.is_output:
+            raise ScheduleError(
+                f"cannot set the scope of '{stage.name}': it is a kernel result, stored in "
+                "the caller's buffer; cache_write it into the scope instead"
+            )
+        if self.scope.data == "packed":
+            raise ScheduleError(
+                f"cannot set the scope of '{stage.name}' to packed: a packed buffer is made "
+                "by cache_read or cache_write"
+            )
+        stage.scope = self.scope.data
+
+
+@irdl_op_definition
 class CacheWriteOp(PrimitiveOp):
     """Compute a stage into a memory scope; the stage becomes a copy out of it. The new
     stage has the stage's axes (and reduction); computed at a loop of the copy, it is
@@ -325,8 +358,9 @@ class RFactorOp(PrimitiveOp):
         state.mark_changed(stage, self.name)
 
 
-CACHE_SCOPES = ("global", "local", "packed", "shared")
-"""The memory scopes a cache stage's buffer may live in (a subset of loop.alloc's)."""
+CACHE_SCOPES = ("global", "local", "packed", "shared", "vta.inp", "vta.wgt", "vta.acc")
+"""The memory scopes a cache stage's buffer may live in (a subset of loop.alloc's): the
+host's, and the VTA accelerator's input, weight and accumulator SRAMs."""
 
 
 def _check_scope(scope: str) -> None:

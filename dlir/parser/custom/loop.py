@@ -6,6 +6,7 @@
     loop.store %v, %C[%i, %j + 1] : memref<64x64xf32>
     %w = loop.vload %B[%k, %j * 8] : memref<64x64xf32>, vector<8xf32>
     loop.vstore %w, %C[%i, %j * 8] : memref<64x64xf32>, vector<8xf32>
+    %t = loop.subview %C[%i * 6, %j] : memref<64x64xf32> to memref<6x16xf32, strided<[64, 1], offset: ?>>
 
 An index list holds affine expressions over SSA values of type index: `+`, `-`, `*` (one
 side constant), `floordiv` / `ceildiv` / `mod` by a positive constant, unary `-`,
@@ -30,7 +31,16 @@ from xdsl.traits import SingleBlockImplicitTerminator, ensure_terminator
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
-from dlir.dialects.loop import ForOp, FuncOp, LoadOp, LoopKind, StoreOp, VLoadOp, VStoreOp
+from dlir.dialects.loop import (
+    ForOp,
+    FuncOp,
+    LoadOp,
+    LoopKind,
+    StoreOp,
+    SubviewOp,
+    VLoadOp,
+    VStoreOp,
+)
 from dlir.dialects.loop.access import canonical_access
 from dlir.parser.custom._util import parse_body, present
 from dlir.parser.custom.func_like import FuncParts, func_like_form, no_visibility
@@ -357,6 +367,25 @@ def _vstore(
     return p.located(op, name)
 
 
+def _subview(
+    p: ParseState,
+    name: Token,
+    source: Token,
+    index: list[_Node],
+    type: Attribute,
+    result: Attribute,
+) -> Operation:
+    source_type = _memref(p, type, name)
+    result_type = _memref(p, result, name)
+    map, indices = _access(p, index)
+    op = SubviewOp.create(
+        operands=[p.use(source, source_type), *indices],
+        properties={"map": AffineMapAttr(map)},
+        result_types=[result_type],
+    )
+    return p.located(op, name)
+
+
 def _access_form(op_name: str, syntax: str, build: Callable[..., object]) -> CustomForm:
     rule = op_name.replace(".", "_")
     grammar = f"\n{rule}: {op_terminal(op_name)} {syntax}\n" + index_grammar(rule)
@@ -377,4 +406,5 @@ FORMS: tuple[CustomForm, ...] = (
     _access_form(
         "loop.vstore", 'VALUE_ID "," VALUE_ID loop_vstore_index ":" type "," type', _vstore
     ),
+    _access_form("loop.subview", 'VALUE_ID loop_subview_index ":" type "to" type', _subview),
 )

@@ -2,6 +2,8 @@
 
 loop-unroll       unrolled<N> / unrolled loops -> N copies of the body (+ tail), jammed
 loop-vectorize    vectorized<N> loops -> loops over vector loads, arithmetic and stores
+loop-tensorize    nests tagged `tensorize = @intr` -> hw.call on loop.subview windows
+hw-inline         hw.call -> the intrinsic's behavior on the underlying buffers
 """
 
 from __future__ import annotations
@@ -9,4 +11,6 @@ from __future__ import annotations
 LOOP_PASSES: dict[str, str] = {
     "loop-unroll": "dlir.passes.loop.unroll:LoopUnrollPass",
     "loop-vectorize": "dlir.passes.loop.vectorize:LoopVectorizePass",
+    "loop-tensorize": "dlir.passes.loop.tensorize:LoopTensorizePass",
+    "hw-inline": "dlir.passes.loop.inline_intrinsics:HwInlinePass",
 }

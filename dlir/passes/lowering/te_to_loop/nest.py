@@ -48,7 +48,7 @@ from collections.abc import Callable, Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import UnitAttr
+from xdsl.dialects.builtin import IntegerAttr, SymbolRefAttr, UnitAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineExpr
 from xdsl.rewriter import InsertPoint
@@ -215,6 +215,13 @@ def _loop(
         kind = LoopKind.SERIAL
     one = index_constant(builder, 1)
     for_op = ForOp(lb, ub, one, None, kind, **_kind_options(loop, lb, ub))
+    if loop.vthreads is not None:
+        for_op.attributes["vthread"] = IntegerAttr(loop.vthreads, 64)
+    if loop.tensorize is not None and not context.tail and _trips(lb, ub) == loop.extent:
+        # a full tile: loop-tensorize replaces this nest (a peeled tail stays loops)
+        intrinsic, location = loop.tensorize
+        for_op.attributes["tensorize"] = SymbolRefAttr(intrinsic)
+        for_op.location = location
     builder.insert(for_op)
     inner = Builder(InsertPoint.before(_terminator(for_op)))
     inner_ivs = context.with_index(position, for_op.induction_var)
@@ -251,9 +258,10 @@ def _peels_at(
 
 
 def _in_register_tile(loops: Sequence[PlanLoop], position: int) -> bool:
-    """Whether loop `position` is unrolled or vectorized, or inside such a loop."""
+    """Whether loop `position` is unrolled, vectorized or tensorized, or inside such a
+    loop (an intrinsic takes full tiles only: its tails are peeled too)."""
     tile = (LoopKind.UNROLLED, LoopKind.VECTORIZED)
-    return any(loop.kind in tile for loop in loops[: position + 1])
+    return any(loop.kind in tile or loop.tensorize for loop in loops[: position + 1])
 
 
 def _main_end(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xdsl.dialects.builtin import LocationAttr
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
@@ -38,6 +39,11 @@ class PlanLoop:
     kind: LoopKind = LoopKind.SERIAL
     vector_width: int | None = None
     unroll_factor: int | None = None
+    vthreads: int | None = None
+    """Virtual threads (`te.virtual_thread`): the loop.for gets `{vthread = N}`."""
+    tensorize: tuple[str, LocationAttr] | None = None
+    """`(intrinsic, location)` of a `te.tensorize`d loop: its `loop.for` gets
+    `tensorize = @intrinsic` (for `loop-tensorize`) and the primitive's location."""
 
 
 @dataclass(frozen=True)

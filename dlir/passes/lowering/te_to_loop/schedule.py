@@ -6,6 +6,7 @@ axis of a stage is rebuilt from the loops the primitives leave.
     te.unroll "C" "ki" by 2                  loop ki: unrolled<2>
     te.vectorize "C" "ji"                    loop ji: vectorized<extent of ji>
     te.parallel "C" "io"                     loop io: parallel
+    te.tensorize "C" "ii" with @gemm         loop ii: {tensorize = @gemm} (loop-tensorize)
     te.compute_inline "B"                    no loops: B's body is emitted where it is read
     te.compute_at "B" at "C" "i"             B's loops run inside C's loop i
     te.store_at "B" at "C" "io"              B's buffer is allocated inside C's loop io
@@ -24,6 +25,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from xdsl.dialects.builtin import LocationAttr
 from xdsl.ir import SSAValue
 from xdsl.ir.affine import AffineExpr
 
@@ -53,6 +55,7 @@ _PLACEMENT = (
     te_stages.ComputeRootOp,
     te_stages.ComputeAtOp,
     te_stages.StoreAtOp,
+    te_stages.SetScopeOp,
 )
 
 
@@ -117,6 +120,12 @@ class _Recipe:
     """Bounds over the stage's axes it starts with (rfactor: `ko * 4 + ki < K`)."""
     steps: list[_Split | _Fuse] = field(default_factory=list[_Split | _Fuse])
     unroll: dict[str, int] = field(default_factory=dict[str, int])
+    tensorize: dict[str, tuple[str, LocationAttr]] = field(
+        default_factory=dict[str, tuple[str, LocationAttr]]
+    )
+    """Loop -> (intrinsic, location of the `te.tensorize`)."""
+    vthreads: dict[str, int] = field(default_factory=dict[str, int])
+    """Loop -> its virtual threads (`te.virtual_thread`)."""
     touched: bool = False
 
     def algebra(self, extents: Mapping[str, int]) -> tuple[_Algebra, dict[str, int]]:
@@ -158,7 +167,9 @@ class ScheduledKernel:
         stage = self.state.stages[name]
         recipe = self.recipes[name]
         algebra, current = recipe.algebra(extents or {})
-        plan = _plan(stage, algebra, current, recipe.unroll)
+        plan = _plan(stage, algebra, current, recipe.unroll, recipe.tensorize)
+        for loop in plan.loops:
+            loop.vthreads = recipe.vthreads.get(loop.name)
         plan.axis_bounds = list(recipe.axis_bounds)
         return plan
 
@@ -248,8 +259,6 @@ def _fresh(stage: StageModel, touched: bool = False) -> _Recipe:
 def _replay(
     primitive: PrimitiveOp, state: ScheduleState, recipes: dict[str, _Recipe], work: KernelOp
 ) -> None:
-    if isinstance(primitive, te_loops.TensorizeOp):
-        raise _error(primitive, "te-to-loop does not implement 'te.tensorize' yet (issue 7)")
     name = primitive.stage.data
     before = {a.name: a.extent for a in state.stages[name].axes} if name in state.stages else {}
     warned = len(state.warnings)
@@ -275,6 +284,12 @@ def _replay(
         recipe.steps.append(_Split(y, fy, primitive.y_outer.data, primitive.y_inner.data))
     elif isinstance(primitive, te_loops.FuseOp):
         recipe.steps.append(_Fuse(primitive.outer.data, primitive.inner.data, primitive.fused.data))
+    elif isinstance(primitive, te_loops.TensorizeOp):
+        # the loop's nest becomes an hw.call in loop-tensorize (errors point here)
+        intrinsic = primitive.intrinsic.root_reference.data
+        recipe.tensorize[primitive.axis.data] = (intrinsic, primitive.location)
+    elif isinstance(primitive, te_loops.VirtualThreadOp):
+        recipe.vthreads[primitive.axis.data] = primitive.threads.value.data
     elif isinstance(primitive, te_loops.UnrollOp) and primitive.factor is not None:
         recipe.unroll[primitive.axis.data] = min(
             primitive.factor.value.data, before[primitive.axis.data]
@@ -384,7 +399,11 @@ def _check_compute_at(state: ScheduleState, stage: StageModel, primitive: Primit
 
 
 def _plan(
-    stage: StageModel, algebra: _Algebra, extents: dict[str, int], unroll: dict[str, int]
+    stage: StageModel,
+    algebra: _Algebra,
+    extents: dict[str, int],
+    unroll: dict[str, int],
+    tensorize: dict[str, tuple[str, LocationAttr]],
 ) -> StagePlan:
     position = {axis.name: n for n, axis in enumerate(stage.axes)}
     order = [AffineExpr.dimension(0)] * algebra.next_dim
@@ -404,6 +423,8 @@ def _plan(
                 LoopKind.UNROLLED,
                 min(factor, extent) if factor else None,
             )
+        elif axis.annotation == "tensorized":
+            loop.tensorize = tensorize.get(axis.name)
         loops.append(loop)
     axes = {a: e.replace_dims_and_symbols(order, []) for a, e in algebra.axes.items()}
     bounds = [Bound(b.expr.replace_dims_and_symbols(order, []), b.limit) for b in algebra.bounds]
