@@ -3,15 +3,30 @@
 An intrinsic (TVM's tensor intrinsic) pairs a *behavior*, loop IR over its operand
 buffers saying what it computes, with an *implementation* for a target: a `func.func` or
 `llvm.func` in the same module. Tensorization matches a loop nest against the behavior
-and replaces it with an `hw.call`.
+and replaces it with an `hw.call`; loop-to-llvm turns the call into a call of the
+implementation (`dlir/passes/lowering/intrinsics.py`).
 
-    hw.intrinsic @gemm_6x16(%a: memref<6x4xf32>, %b: memref<4x16xf32>, %c: memref<6x16xf32>)
+    hw.intrinsic @gemm_6x16(%a: memref<4x6xf32, strided<[6, 1], offset: ?>>,
+                            %b: memref<4x16xf32, strided<[16, 1], offset: ?>>,
+                            %c: memref<6x16xf32, strided<[?, 1], offset: ?>>)
         attributes {features = ["avx2", "fma"], implementation = @gemm_6x16_avx2,
                     num_outputs = 1 : i64, target = "x86-avx2-fma"} {
       ...loop IR over %a, %b, %c...
       hw.return
     }
-    hw.call @gemm_6x16(%x, %y, %z) : (memref<6x4xf32>, memref<4x16xf32>, memref<6x16xf32>) -> ()
+    llvm.func internal @gemm_6x16_avx2(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr, %ldc: i64) {...}
+    hw.call @gemm_6x16(%x, %y, %z) : (memref<4x6xf32>, memref<4x16xf32>,
+                                      memref<6x16xf32, strided<[1024, 1], offset: ?>>) -> ()
+
+Buffer matching: an `hw.call` operand matches a behavior buffer when shape, element type
+and memory space are equal and, dimension by dimension, the behavior's stride is dynamic
+(`?`: any stride) or equal to the operand's static stride. Offsets never count: a buffer is
+passed as a pointer to its first element.
+
+Implementation ABI (`llvm.func`): one `!llvm.ptr` per buffer, pointing at the buffer's
+first element, then one `i64` per dynamic stride of the behavior's buffers, buffer by
+buffer, outer dimension first (above: `%ldc`, the row stride of `%c`). A `func.func`
+implementation takes the behavior's memref types instead, and no stride arguments.
 """
 
 from __future__ import annotations
@@ -27,6 +42,7 @@ from xdsl.dialects.builtin import (
     NoneAttr,
     StringAttr,
     SymbolRefAttr,
+    i64,
 )
 from xdsl.ir import Attribute, Block, BlockArgument, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
@@ -77,6 +93,37 @@ def _describe_memref(type: MemRefType) -> tuple[str, str, str]:
     return shape, str(type.get_element_type()), space
 
 
+def dynamic_strides(type: MemRefType) -> tuple[int, ...]:
+    """The dimensions of `type` whose stride is dynamic (`?`), outer first: each is one
+    `i64` argument of an `llvm.func` implementation."""
+    strides = type.get_strides()
+    if strides is None:
+        return ()
+    return tuple(dim for dim, stride in enumerate(strides) if stride is None)
+
+
+def _describe_strides(strides: Sequence[int | None] | None) -> str:
+    if strides is None:
+        return "no strided layout"
+    return "[" + ", ".join("?" if s is None else str(s) for s in strides) + "]"
+
+
+def _check_strides(index: int, found: MemRefType, expected: MemRefType) -> None:
+    """Each static stride of `expected` equals `found`'s (a dynamic one accepts any)."""
+    want, have = expected.get_strides(), found.get_strides()
+    if want is None or have is None or len(want) != len(have):
+        raise VerifyException(
+            f"buffer {index} layout differs: expected strides {_describe_strides(want)}, "
+            f"found {_describe_strides(have)}"
+        )
+    for w, h in zip(want, have, strict=True):
+        if w is not None and w != h:
+            raise VerifyException(
+                f"buffer {index} strides differ: expected {_describe_strides(want)}, found "
+                f"{_describe_strides(have)} (a static stride must be equal; ? accepts any)"
+            )
+
+
 def _check_buffer(index: int, found: Attribute, expected: MemRefType, what: str) -> None:
     """Check that `found` matches `expected` in shape, element type and memory space."""
     if not isa(found, MemRefType):
@@ -117,29 +164,46 @@ class _ImplementationUser(SymbolUserOpInterface):
             raise VerifyException(
                 f"implementation {name} must be a func.func or llvm.func, found {impl.name}"
             )
+        if isinstance(impl, llvm.FuncOp):
+            _check_llvm_abi(name, args, buffers)
+            return
         if len(args) != len(buffers):
             raise VerifyException(
                 f"implementation {name} takes {len(args)} arguments, expected {len(buffers)} "
                 f"(one per behavior buffer)"
             )
         for index, (arg, buffer) in enumerate(zip(args, buffers, strict=True)):
-            if not isa(buffer, MemRefType):
-                continue  # the intrinsic's own verifier reports it
-            if isinstance(impl, llvm.FuncOp):
-                if not isinstance(arg, llvm.LLVMPointerType):
-                    raise VerifyException(
-                        f"implementation argument {index} must be !llvm.ptr "
-                        f"(a bare pointer to buffer {index}), found {arg}"
-                    )
-            else:
+            if isa(buffer, MemRefType):  # otherwise the intrinsic's own verifier reports it
                 _check_buffer(index, arg, buffer, "implementation argument")
+
+
+def _check_llvm_abi(name: SymbolRefAttr, args: Sequence[Attribute], buffers: Sequence[Attribute]):
+    """One `!llvm.ptr` per buffer, then one `i64` per dynamic stride (see the module)."""
+    strides = sum(len(dynamic_strides(b)) for b in buffers if isa(b, MemRefType))
+    expected = len(buffers) + strides
+    if len(args) != expected:
+        raise VerifyException(
+            f"implementation {name} takes {len(args)} arguments, expected {expected} "
+            f"(one !llvm.ptr per behavior buffer, then one i64 per dynamic stride: {strides})"
+        )
+    for index, arg in enumerate(args[: len(buffers)]):
+        if not isinstance(arg, llvm.LLVMPointerType):
+            raise VerifyException(
+                f"implementation argument {index} must be !llvm.ptr "
+                f"(a bare pointer to buffer {index}), found {arg}"
+            )
+    for index, arg in enumerate(args[len(buffers) :], start=len(buffers)):
+        if arg != i64:
+            raise VerifyException(
+                f"implementation argument {index} must be i64 (a dynamic stride), found {arg}"
+            )
 
 
 @irdl_op_definition
 class ReturnOp(IRDLOperation):
     """Terminator of an `hw.intrinsic` behavior.
 
-        hw.return
+    hw.return
     """
 
     name = "hw.return"
@@ -160,8 +224,9 @@ class IntrinsicOp(BufferFuncOp):
     memrefs whose layout (strides) and memory space (scope) are part of the contract;
     the last `num_outputs` are written. Attributes:
     `target` (e.g. "x86-avx2-fma", "vta"), `features` (required target features),
-    `implementation` (a `func.func` or `llvm.func` taking one argument per buffer; with
-    `llvm.func`, one `!llvm.ptr` per buffer), optional for simulated targets.
+    `implementation` (a `func.func` taking one memref per buffer, or an `llvm.func` with
+    the ABI of the module docstring: pointers, then dynamic strides), optional for
+    simulated targets.
     """
 
     name = "hw.intrinsic"
@@ -255,6 +320,8 @@ class _IntrinsicUser(SymbolUserOpInterface):
         for index, (buffer, type) in enumerate(zip(op.buffers, expected, strict=True)):
             if isa(type, MemRefType):  # otherwise the intrinsic's own verifier reports it
                 _check_buffer(index, buffer.type, type, "buffer")
+                assert isa(buffer.type, MemRefType)
+                _check_strides(index, buffer.type, type)
 
 
 @irdl_op_definition
@@ -263,7 +330,8 @@ class CallOp(IRDLOperation):
 
         hw.call @gemm_6x16(%a, %b, %c) : (memref<6x4xf32>, memref<4x16xf32>, memref<6x16xf32>) -> ()
 
-    Shapes, element types and memory spaces must equal the behavior's; layouts may
+    Shapes, element types and memory spaces must equal the behavior's; each static stride
+    of the behavior must equal the buffer's, a dynamic one (`?`) accepts any. Offsets may
     differ (a sub-buffer of a larger memref is fine).
     """
 

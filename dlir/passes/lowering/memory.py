@@ -6,6 +6,9 @@
     %p = llvm.getelementptr %A[%o] : (!llvm.ptr, i64) -> !llvm.ptr, f32
     %x = llvm.load %p {alignment = 4 : i64} : !llvm.ptr -> f32
 
+A memref with a strided layout (a `loop.subview` window) is addressed with its layout's
+static strides instead of its shape (`linear_offset`); its pointer is its first element.
+
 Addresses are always GEPs on the element type (never ptrtoint arithmetic), so LLVM keeps
 its alias and vectorisation facts. Every load and store has alignment = element size,
 vector ones too: a vload at an arbitrary element offset is not vector-aligned. An i1
@@ -32,7 +35,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects import llvm
-from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp, VectorType, i1, i8, i64
+from xdsl.dialects.builtin import (
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    NoneAttr,
+    VectorType,
+    i1,
+    i8,
+    i64,
+)
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -120,26 +133,10 @@ def _floor_div_or_mod(mod: bool, lhs: SSAValue, rhs: SSAValue, ops: list[Operati
 
 
 def _address(op: AccessOp, ops: list[Operation]) -> SSAValue:
-    """Row-major linear offset of the access, then a GEP on the element type."""
+    """Linear element offset of the access, then a GEP on the element type."""
     memref = op.memref.type
     assert isa(memref, MemRefType[Attribute])
-    shape = memref.get_shape()
-    if any(dim < 0 for dim in shape):
-        raise DiagnosticException(
-            f"cannot lower an access to {memref}: dynamic shapes are not supported"
-        )
-    offset: SSAValue | None = None
-    for dim, expr in zip(shape, op.map.data.results, strict=True):
-        index = _emit(expr, op.indices, ops)
-        if offset is None:
-            offset = index
-            continue
-        scaled = integer_binary(llvm.MulOp, offset, _constant(dim, ops))
-        summed = integer_binary(llvm.AddOp, scaled.results[0], index)
-        ops.extend([scaled, summed])
-        offset = summed.results[0]
-    if offset is None:
-        offset = _constant(0, ops)
+    offset = linear_offset(memref, op.map.data.results, op.indices, ops)
     element = _in_memory(memref.element_type)
     gep = llvm.GEPOp(
         op.memref, [llvm.GEP_USE_SSA_VAL], element, ssa_indices=[offset], inbounds=True
@@ -148,14 +145,75 @@ def _address(op: AccessOp, ops: list[Operation]) -> SSAValue:
     return gep.result
 
 
+def linear_offset(
+    memref: MemRefType[Attribute],
+    exprs: Sequence[AffineExpr],
+    operands: Sequence[SSAValue],
+    ops: list[Operation],
+) -> SSAValue:
+    """The i64 element offset of the index `exprs` (over `operands`) from `memref`'s first
+    element: row-major by its shape, or by the static strides of its strided layout.
+
+        memref<100x128xf32>:                         [%i, %k + 1] -> %i * 128 + (%k + 1)
+        memref<6x16xf32, strided<[1024, 1], offset: ?>>:  [%i, %j] -> %i * 1024 + %j
+
+    The layout's offset does not count: a buffer's pointer is its first element.
+    """
+    if not isinstance(memref.layout, NoneAttr):
+        return _strided_offset(memref, exprs, operands, ops)
+    shape = memref.get_shape()
+    if any(dim < 0 for dim in shape):
+        raise DiagnosticException(
+            f"cannot lower an access to {memref}: dynamic shapes are not supported"
+        )
+    offset: SSAValue | None = None
+    for dim, expr in zip(shape, exprs, strict=True):
+        index = _emit(expr, operands, ops)
+        if offset is None:
+            offset = index
+            continue
+        scaled = integer_binary(llvm.MulOp, offset, _constant(dim, ops))
+        summed = integer_binary(llvm.AddOp, scaled.results[0], index)
+        ops.extend([scaled, summed])
+        offset = summed.results[0]
+    return _constant(0, ops) if offset is None else offset
+
+
+def _strided_offset(
+    memref: MemRefType[Attribute],
+    exprs: Sequence[AffineExpr],
+    operands: Sequence[SSAValue],
+    ops: list[Operation],
+) -> SSAValue:
+    strides = memref.get_strides()
+    if strides is None or any(stride is None for stride in strides):
+        raise DiagnosticException(
+            f"cannot lower an access to {memref}: expected static strides (dynamic ones are "
+            f"known only inside an intrinsic's llvm.func implementation, as arguments)"
+        )
+    offset: SSAValue | None = None
+    for stride, expr in zip(strides, exprs, strict=True):
+        assert stride is not None
+        index = _emit(expr, operands, ops)
+        if stride != 1:
+            index = _binary(llvm.MulOp, index, _constant(stride, ops), ops)
+        offset = index if offset is None else _binary(llvm.AddOp, offset, index, ops)
+    return _constant(0, ops) if offset is None else offset
+
+
 def _in_memory(type: Attribute) -> Attribute:
     """The type a value of `type` has in memory: i1 is a byte (numpy's bool: 0 or 1), since
-    LLVM packs a `<8 x i1>` vector into one byte; every other type is itself."""
-    if type == i1:
+    LLVM packs a `<8 x i1>` vector into one byte; so are i4 and i2 (ml_dtypes' int4: the
+    value in the low bits, zero above); ui8 is i8, f8E4M3FN its bits (`llvm_type`)."""
+    type = llvm_type(type)
+    if type in (i1, _I4, _I2):
         return i8
-    if isa(type, VectorType[Attribute]) and type.element_type == i1:
+    if isa(type, VectorType[Attribute]) and type.element_type in (i1, _I4, _I2):
         return VectorType(i8, type.get_shape())
     return type
+
+
+_I4, _I2 = IntegerType(4), IntegerType(2)
 
 
 class LoadToLLVM(RewritePattern):
@@ -166,7 +224,7 @@ class LoadToLLVM(RewritePattern):
     def match_and_rewrite(self, op: LoadOp | VLoadOp, rewriter: PatternRewriter, /) -> None:
         ops: list[Operation] = []
         ptr = _address(op, ops)
-        result_type = op.results[0].type
+        result_type = llvm_type(op.results[0].type)
         stored = _in_memory(result_type)
         load = llvm.LoadOp(ptr, stored, alignment=byte_size(stored))
         ops.append(load)
@@ -185,7 +243,7 @@ class StoreToLLVM(RewritePattern):
         ptr = _address(op, ops)
         value = op.value
         stored = _in_memory(value.type)
-        if stored != value.type:
+        if stored != llvm_type(value.type):
             widen = llvm.ZExtOp(value, stored)
             ops.append(widen)
             value = widen.res

@@ -45,10 +45,16 @@ class TeAutoSchedulePass(ModulePass):
     vectorize: bool = field(
         default=True, metadata={"help": "split and vectorize contiguous innermost axes"}
     )
+    microkernel: bool = field(
+        default=False,
+        metadata={"help": "tensorize matmul tiles onto the AVX2+FMA GEMM micro-kernel"},
+    )
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         scheduled = {s.kernel_name for s in op.ops if isinstance(s, ScheduleOp)}
-        options = Options(parallel=self.parallel, vectorize=self.vectorize)
+        options = Options(
+            parallel=self.parallel, vectorize=self.vectorize, microkernel=self.microkernel
+        )
         for kernel in [k for k in op.ops if isinstance(k, KernelOp)]:
             if kernel.sym_name.data in scheduled:
                 continue

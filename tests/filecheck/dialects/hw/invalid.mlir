@@ -186,3 +186,34 @@ func.func @f(%a: memref<16xi32>) {
   hw.call @k(%a) : (memref<16xi32>) -> ()
   func.return
 }
+
+// -----
+
+hw.intrinsic @k(%a: memref<4x4xf32, strided<[8, 1], offset: ?>>) attributes {num_outputs = 1 : i64, target = "vta"} {
+  hw.return
+}
+func.func @f(%a: memref<4x4xf32>) {
+  // expected-error @+1 {{buffer 0 strides differ: expected [8, 1], found [4, 1] (a static stride must be equal; ? accepts any)}}
+  hw.call @k(%a) : (memref<4x4xf32>) -> ()
+  func.return
+}
+
+// -----
+
+// expected-error @+1 {{implementation @impl takes 1 arguments, expected 2 (one !llvm.ptr per behavior buffer, then one i64 per dynamic stride: 1)}}
+hw.intrinsic @k(%a: memref<4x4xf32, strided<[?, 1], offset: ?>>) attributes {implementation = @impl, num_outputs = 1 : i64, target = "x86-avx2-fma"} {
+  hw.return
+}
+llvm.func @impl(%a: !llvm.ptr) {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{implementation argument 1 must be i64 (a dynamic stride), found i32}}
+hw.intrinsic @k(%a: memref<4x4xf32, strided<[?, 1], offset: ?>>) attributes {implementation = @impl, num_outputs = 1 : i64, target = "x86-avx2-fma"} {
+  hw.return
+}
+llvm.func @impl(%a: !llvm.ptr, %lda: i32) {
+  llvm.return
+}

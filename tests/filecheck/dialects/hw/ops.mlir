@@ -1,7 +1,8 @@
 // RUN: DL_ROUNDTRIP
 
 /// A 6x16 f32 GEMM micro-kernel for AVX2+FMA: its behavior in loop IR, a func.func
-/// implementation with vector FMAs, and a tiled matmul calling it on sub-buffers.
+/// implementation with vector FMAs, and a tiled matmul calling it on loop.subview windows
+/// (whose static row stride 64 matches the behavior's dynamic one).
 // CHECK-LABEL: hw.intrinsic @gemm_6x16
 // CHECK-SAME:    (%{{.*}}: memref<6x4xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<4x16xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<6x16xf32, strided<[?, 1], offset: ?>>)
 // CHECK-SAME:    attributes {features = ["avx2", "fma"], implementation = @gemm_6x16_avx2, num_outputs = 1 : i64, target = "x86-avx2-fma"} {
@@ -11,10 +12,10 @@
 // CHECK-LABEL: func.func @gemm_6x16_avx2
 // CHECK-COUNT-2: vector.fma
 // CHECK-LABEL: loop.func @matmul
-// CHECK:         %[[A:.*]] = memref.subview
-// CHECK-NEXT:    %[[B:.*]] = memref.subview
-// CHECK-NEXT:    %[[C:.*]] = memref.subview
-// CHECK-NEXT:    hw.call @gemm_6x16(%[[A]], %[[B]], %[[C]]) : (memref<6x4xf32, strided<[?, 1], offset: ?>>, memref<4x16xf32, strided<[?, 1], offset: ?>>, memref<6x16xf32, strided<[?, 1], offset: ?>>) -> ()
+// CHECK:         %[[A:.*]] = loop.subview %A[%i, %k] : memref<96x64xf32> to memref<6x4xf32, strided<[64, 1], offset: ?>>
+// CHECK-NEXT:    %[[B:.*]] = loop.subview %B[%k, %j] : memref<64x64xf32> to memref<4x16xf32, strided<[64, 1], offset: ?>>
+// CHECK-NEXT:    %[[C:.*]] = loop.subview %C[%i, %j] : memref<96x64xf32> to memref<6x16xf32, strided<[64, 1], offset: ?>>
+// CHECK-NEXT:    hw.call @gemm_6x16(%[[A]], %[[B]], %[[C]]) : (memref<6x4xf32, strided<[64, 1], offset: ?>>, memref<4x16xf32, strided<[64, 1], offset: ?>>, memref<6x16xf32, strided<[64, 1], offset: ?>>) -> ()
 hw.intrinsic @gemm_6x16(%a: memref<6x4xf32, strided<[?, 1], offset: ?>>, %b: memref<4x16xf32, strided<[?, 1], offset: ?>>, %c: memref<6x16xf32, strided<[?, 1], offset: ?>>) attributes {features = ["avx2", "fma"], implementation = @gemm_6x16_avx2, num_outputs = 1 : i64, target = "x86-avx2-fma"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -68,10 +69,10 @@ loop.func @matmul(%A: memref<96x64xf32>, %B: memref<64x64xf32>, %C: memref<96x64
   loop.for %i = %c0 to %c96 step %c6 parallel {
     loop.for %j = %c0 to %c64 step %c16 {
       loop.for %k = %c0 to %c64 step %c4 {
-        %a = memref.subview %A[%i, %k] [6, 4] [1, 1] : memref<96x64xf32> to memref<6x4xf32, strided<[?, 1], offset: ?>>
-        %b = memref.subview %B[%k, %j] [4, 16] [1, 1] : memref<64x64xf32> to memref<4x16xf32, strided<[?, 1], offset: ?>>
-        %c = memref.subview %C[%i, %j] [6, 16] [1, 1] : memref<96x64xf32> to memref<6x16xf32, strided<[?, 1], offset: ?>>
-        hw.call @gemm_6x16(%a, %b, %c) : (memref<6x4xf32, strided<[?, 1], offset: ?>>, memref<4x16xf32, strided<[?, 1], offset: ?>>, memref<6x16xf32, strided<[?, 1], offset: ?>>) -> ()
+        %a = loop.subview %A[%i, %k] : memref<96x64xf32> to memref<6x4xf32, strided<[64, 1], offset: ?>>
+        %b = loop.subview %B[%k, %j] : memref<64x64xf32> to memref<4x16xf32, strided<[64, 1], offset: ?>>
+        %c = loop.subview %C[%i, %j] : memref<96x64xf32> to memref<6x16xf32, strided<[64, 1], offset: ?>>
+        hw.call @gemm_6x16(%a, %b, %c) : (memref<6x4xf32, strided<[64, 1], offset: ?>>, memref<4x16xf32, strided<[64, 1], offset: ?>>, memref<6x16xf32, strided<[64, 1], offset: ?>>) -> ()
       }
     }
   }
