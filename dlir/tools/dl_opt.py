@@ -62,13 +62,14 @@ def build_arg_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed of the random inputs used when no --run-input is given")
     run.add_argument("--run-range", type=_float_range, default=None, metavar="LOW,HIGH", help="draw random float inputs uniformly from [LOW, HIGH) instead of a standard normal")
     run.add_argument("--run-out", metavar="FILE.npz", help="save the results to an .npz file")
+    run.add_argument("--target", choices=("cpu", "vta"), default="cpu", help="where --run runs a loop.func: native code on this CPU, or the simulated VTA accelerator (see docs/vta.md)")
     run.add_argument("--check", action="store_true", help="with --run on native code: compare with the interpreter on the input module and report the max error")
     run.add_argument("--check-tolerance", type=float, default=1e-5, metavar="REL", help="largest max relative error --check accepts (default 1e-5)")
     p.add_argument(
         "--emit",
-        choices=("llvm", "asm", "obj"),
+        choices=("llvm", "asm", "obj", "vta"),
         default=None,
-        help="after the pipeline, write the llvm-dialect module as optimised LLVM IR, host assembly, or an object file (obj needs -o)",
+        help="after the pipeline, write the llvm-dialect module as optimised LLVM IR, host assembly, or an object file (obj needs -o); vta: the loop.func's VTA instruction listing",
     )
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
@@ -248,6 +249,10 @@ def _process(chunk: str, filename: str, ctx: Context, args: argparse.Namespace) 
         problem = roundtrip_error(module, parse, ctx)
         if problem is not None:
             raise DiagnosticError.at(f"round trip failed: {problem}")
+    if (args.target == "vta" and args.run) or args.emit == "vta":
+        from dlir.backends.vta import tool
+
+        return tool.run(module, source, ctx, args) if args.run else tool.listing(module, args)
     if args.run:
         from dlir.tools.run import run
 

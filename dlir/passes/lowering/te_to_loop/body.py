@@ -16,7 +16,14 @@ from collections.abc import Sequence
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import AnyFloat, FloatAttr, IndexType, IntegerAttr, IntegerType
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    Signedness,
+)
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -234,4 +241,13 @@ def _relative(index: IndexExpr, origin: IndexExpr) -> IndexExpr:
 def element_constant(builder: Builder, value: Attribute) -> SSAValue:
     """An `arith.constant` of a reduction's init value (an integer or float attribute)."""
     assert isa(value, IntegerAttr[IntegerType | IndexType] | FloatAttr[AnyFloat])
+    t = value.type
+    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS:
+        # ui8: arith.constant takes signless integers only, so an index constant (its two's
+        # complement reading) truncated by arith.index_cast
+        number = value.value.data % 2**t.bitwidth
+        if number >= 2 ** (t.bitwidth - 1):
+            number -= 2**t.bitwidth
+        wide = builder.insert(arith.ConstantOp(IntegerAttr(number, IndexType()))).result
+        return builder.insert(arith.IndexCastOp(wide, t)).result
     return builder.insert(arith.ConstantOp(value)).result

@@ -18,9 +18,19 @@ cache_read, cache_write and rfactor are te.compute ops of the rewritten kernel
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xdsl.builder import Builder
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import AnyFloatConstr, IntegerType, MemRefType, TensorType
+from xdsl.dialects.builtin import (
+    AnyFloatConstr,
+    IntegerType,
+    MemRefType,
+    NoneAttr,
+    Signedness,
+    StringAttr,
+    TensorType,
+)
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr
 from xdsl.rewriter import InsertPoint
@@ -142,7 +152,7 @@ class _KernelLowering:
                 self.written.add(index)
                 self.outputs[index].name_hint = stage.result.name_hint
                 return self.outputs[index]
-        alloc = builder.insert(AllocOp(_memref(stage.result.type), scope, ALIGNMENT))
+        alloc = builder.insert(AllocOp(_memref(stage.result.type, scope), scope, ALIGNMENT))
         alloc.memref.name_hint = stage.result.name_hint
         return alloc.memref
 
@@ -196,7 +206,9 @@ class _KernelLowering:
         def reduce_at(b: Builder, ivs: dict[int, SSAValue]) -> None:
             inside = range(first, len(loops))
             init_loops = [p for p in inside if not loops[p].is_reduction]
-            build_nest(b, loops, init_loops, bounds, ivs, initialize)
+            # an intrinsic's behavior is the update: the init nest stays loops
+            plain = [replace(loop, tensorize=None) for loop in loops]
+            build_nest(b, plain, init_loops, bounds, ivs, initialize)
             build_nest(b, loops, inside, bounds, ivs, accumulate, enter=enter)
 
         build_nest(builder, loops, range(first), bounds, ivs, reduce_at, enter=enter)
@@ -316,8 +328,9 @@ class _KernelLowering:
 
     def _allocate(self, builder: Builder, stage: ComputeOp, region: Region) -> None:
         """A buffer for `region` of `stage`, freed at the end of the enclosing loop body."""
-        memref = MemRefType(stage.element_type(), region.sizes)
-        alloc = builder.insert(AllocOp(memref, self.plans[stage.stage.data].scope, ALIGNMENT))
+        scope = self.plans[stage.stage.data].scope
+        memref = MemRefType(stage.element_type(), region.sizes, memory_space=_space(scope))
+        alloc = builder.insert(AllocOp(memref, scope, ALIGNMENT))
         alloc.memref.name_hint = stage.result.name_hint
         self.buffers[stage.result] = alloc.memref
         self.origins[stage.result] = region.origins
@@ -339,9 +352,15 @@ def _returned(kernel: KernelOp) -> list[SSAValue]:
     return []
 
 
-def _memref(t: Attribute) -> MemRefType:
+def _memref(t: Attribute, scope: str = "global") -> MemRefType:
     assert isa(t, TensorType[Attribute])
-    return MemRefType(t.get_element_type(), t.get_shape())
+    return MemRefType(t.get_element_type(), t.get_shape(), memory_space=_space(scope))
+
+
+def _space(scope: str) -> Attribute:
+    """An accelerator SRAM scope is the buffer's memory space (`memref<1x16xi8, "vta.inp">`):
+    intrinsics match on it; host scopes leave the memref without one."""
+    return StringAttr(scope) if scope.startswith("vta.") else NoneAttr()
 
 
 def combine(builder: Builder, combiner: str, acc: SSAValue, value: SSAValue) -> SSAValue:
@@ -370,6 +389,9 @@ def combine(builder: Builder, combiner: str, acc: SSAValue, value: SSAValue) -> 
         else:
             op = arith.AddiOp(acc, value) if combiner == "add" else arith.MuliOp(acc, value)
         return builder.insert(op).result
+    if not is_float and _unsigned(acc.type):  # ui8..ui64
+        op = arith.MaxUIOp(acc, value) if combiner == "max" else arith.MinUIOp(acc, value)
+        return builder.insert(op).result
     if not is_float:
         op = arith.MaxSIOp(acc, value) if combiner == "max" else arith.MinSIOp(acc, value)
         return builder.insert(op).result
@@ -377,6 +399,13 @@ def combine(builder: Builder, combiner: str, acc: SSAValue, value: SSAValue) -> 
     nan = builder.insert(arith.CmpfOp(acc, acc, "uno"))
     keep = builder.insert(arith.OrIOp(wins, nan))
     return builder.insert(arith.SelectOp(keep, acc, value)).result
+
+
+def _unsigned(t: Attribute) -> bool:
+    return t in _UNSIGNED
+
+
+_UNSIGNED = frozenset(IntegerType(w, Signedness.UNSIGNED) for w in (2, 4, 8, 16, 32, 64))
 
 
 def _copy(builder: Builder, source: SSAValue, target: SSAValue) -> None:
