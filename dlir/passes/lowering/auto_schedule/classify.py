@@ -7,26 +7,35 @@
     Y[n, o, y, x] = sum over c, ry, rx of
                     P[n, c, y + ry, x + rx] * W[o, c, ry, rx]   CONVOLUTION
 
+An index is read as an affine expression of the axes, `arith.divsi`/`arith.remsi` of a
+non-negative index by a constant included (a grouped convolution reads input channel
+`(o divsi 64) * 48 + c`: `(d1 floordiv 64) * 48 + d4`).
+
 The rules (`rules.py`) choose a schedule per kind; `StageInfo` carries the facts they need.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from xdsl.dialects.builtin import AnyFloatConstr, IntegerType, Signedness
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import AnyFloatConstr, IndexType, IntegerAttr, IntegerType, Signedness
 from xdsl.ir import Attribute, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr
 from xdsl.utils.hints import isa
 
 from dlir.dialects.te.compute import ComputeOp
 from dlir.dialects.te.model import tensor_name
-from dlir.passes.lowering.te_to_loop.body import affine_index
-from dlir.passes.lowering.te_to_loop.plan import linear_in
+from dlir.passes.lowering.te_to_loop.divmod import affine_binary
+from dlir.passes.lowering.te_to_loop.plan import expr_range, linear_in
 
 VECTOR_BYTES = 32
 """The host's vector registers (AVX2): 8 lanes of f32."""
+
+
+_INDEX_OPS = (arith.AddiOp, arith.SubiOp, arith.MuliOp, arith.DivSIOp, arith.RemSIOp)
 
 
 class Kind(Enum):
@@ -92,16 +101,50 @@ class StageInfo:
 def classify(stage: ComputeOp) -> StageInfo:
     """The kind of `stage` and what its reads look like (see the module docstring)."""
     args: list[SSAValue] = list(stage.body.block.args)
-    reads = tuple(
-        Read(read.tensor, tuple(affine_index(index, args) for index in read.indices))
-        for read in stage.reads()
-    )
     n_spatial = len(stage.spatial_axes.data)
     extents = (*stage.spatial_extents(), *stage.reduce_extent_values())
+    reads = tuple(
+        Read(read.tensor, tuple(index_expr(index, args, extents) for index in read.indices))
+        for read in stage.reads()
+    )
     names = tuple(stage.axis_names())
     kind = _kind(reads, n_spatial, len(extents))
     lanes = _lanes(stage.element_type())
     return StageInfo(stage, kind, reads, n_spatial, extents, names, lanes, _tensor_names(stage))
+
+
+def index_expr(
+    value: SSAValue, axes: Sequence[SSAValue], extents: Sequence[int]
+) -> AffineExpr | None:
+    """`value` as an affine expression of `axes` (dim N = axes[N], in `[0, extents[N])`),
+    or None when it is not one.
+
+        (%o divsi 64) * 48 + %rc   ->   (d1 floordiv 64) * 48 + d4
+
+    `divsi`/`remsi` round toward zero and `floordiv`/`mod` toward -inf, so a division is
+    read only when its dividend is provably non-negative.
+    """
+    if value in axes:
+        return AffineExpr.dimension(list(axes).index(value))
+    op = value.owner
+    if not isinstance(value.type, IndexType):
+        return None
+    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+        return AffineExpr.constant(op.value.value.data)
+    if not isinstance(op, _INDEX_OPS):
+        return None
+    lhs, rhs = index_expr(op.lhs, axes, extents), index_expr(op.rhs, axes, extents)
+    if lhs is None or rhs is None:
+        return None
+    if isinstance(op, arith.DivSIOp | arith.RemSIOp):
+        ranges = {n: (0, extent - 1) for n, extent in enumerate(extents)}
+        reach = expr_range(lhs, ranges)
+        if not isinstance(rhs, AffineConstantExpr) or rhs.value <= 0:
+            return None
+        if reach is None or reach[0] < 0:
+            return None
+        return lhs // rhs.value if isinstance(op, arith.DivSIOp) else lhs % rhs.value
+    return affine_binary(op, lhs, rhs)
 
 
 def _tensor_names(stage: ComputeOp) -> dict[SSAValue, str]:

@@ -18,12 +18,15 @@
                             panel at jo (cache_read "local")
     convolution             blocked (NCHWc): the weights packed with 16 (or 8) output
                             channels innermost, a register tile of 4 columns (unrolled) x
-                            16 channels (vectorized) laid out column, channel ("packed"
-                            cache_write) at each column block, stored back to NCHW; channel
-                            blocks in parallel. Channels that are not a multiple of the
-                            lanes: 4 output channels (unrolled) x 8 output columns
-                            (vectorized) per register block, inside the channel and
-                            kernel-row loops
+                            16 channels (vectorized; 7 x 8 on rows of 7 and 14) laid out
+                            column, channel ("packed" cache_write) at each column block
+                            (the last one of a row peeled), stored back to NCHW; channel
+                            blocks in parallel.
+                            Channels that are not a multiple of the lanes: 4 output
+                            channels (unrolled) x 8 output columns (vectorized) per
+                            register block, inside the channel and kernel-row loops.
+                            Grouped and depthwise: `rules_conv.py`
+    contraction of one row  a matrix-vector product streaming B in place: `rules_gemv.py`
     intermediate stage      inlined into its readers when it has no reduction, none of its
                             readers reduces (a pad read by a convolution is kept) and each
                             reads it at one point (a stencil's producer is kept)
@@ -39,10 +42,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir.affine import AffineExpr
 
 from dlir.dialects.te.builder import StageSchedule
 from dlir.passes.lowering.auto_schedule.classify import Kind, StageInfo, contraction_axes
+from dlir.passes.lowering.auto_schedule.rules_conv import grouped_rules
+from dlir.passes.lowering.auto_schedule.rules_gemv import gemv_rules
+from dlir.passes.lowering.auto_schedule.rules_nchwc import nchwc_rules
 
 MATMUL_ROWS = 6
 """Rows of C per register block (each a broadcast of A[i, k])."""
@@ -69,11 +76,19 @@ broadcast weight)."""
 CONV_CHANNEL_VECTORS = 2
 """Vectors of output channels per register block of the blocked convolution rule: 16 f32
 channels, the NCHW16c block of the packed weights (8 measured no faster)."""
-CONV_COLUMNS = (4, 2)
-"""Output columns per register block of the blocked convolution rule, the first that
-divides the row: 4 columns x 2 channel vectors = 8 accumulators, 2 weight loads and 4
-input broadcasts per 8 FMAs (7 columns, 14 accumulators, spill: 43 against 78 GFLOP/s on
-the 3x3 64->64 conv at 56^2, 1 thread)."""
+CONV_COLUMNS = 4
+"""Output columns per register block of the blocked convolution rule: 4 columns x 2
+channel vectors = 8 accumulators, 2 weight loads and 4 input broadcasts per 8 FMAs (7
+columns, 14 accumulators, spill: 43 against 78 GFLOP/s on the 3x3 64->64 conv at 56^2,
+1 thread). A row that 4 does not divide ends in a peeled tile (7 = 4 + 3): resnet50's
+7x7 and 14x14 layers 10% faster than with tiles of the largest of 4, 2 and 1 columns
+dividing the row (CPU time, 1 thread)."""
+SHORT_ROW_COLUMNS = 7
+"""Output columns per register block on rows of 7 and 14 (resnet50's last stages): 7
+columns x 1 channel vector = 7 accumulators, 1 weight load and 7 broadcasts per 7 FMAs.
+Half the weight loads of 4 x 16, whose blocks of weights (all input channels x 16) no
+longer fit L1 there: resnet50's 7x7 layers 1.8x faster (61 -> 35 ms summed), its 14x14
+layers 1.4x (101 -> 73 ms); at 28 columns 4 x 16 stays faster (41 against 46 ms)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,9 @@ class Options:
 
     parallel: bool = True
     vectorize: bool = True
+    microkernel: bool = False
+    """Tensorize matmul register tiles onto the AVX2+FMA GEMM micro-kernel (opt-in: at
+    parity with the generated tile so far, docs/intrinsics.md)."""
 
 
 class NotApplicable(Exception):
@@ -99,10 +117,14 @@ def rules_for(info: StageInfo, inline: bool) -> list[tuple[str, Rule]]:
     if inline:
         rules.append(("inline", _inline))
     if info.kind == Kind.CONTRACTION:
+        rules.extend(gemv_rules(info))
+        rules.append(("contraction-microkernel", _microkernel_contraction))
         rules.append(("contraction-panels", _panel_contraction))
         rules.append(("contraction-packed", _packed_contraction))
         rules.append(("contraction", _contraction))
     if info.kind == Kind.CONVOLUTION:
+        rules.extend(nchwc_rules(info))
+        rules.extend(grouped_rules(info))
         rules.append(("convolution-blocked", _blocked_convolution))
         rules.append(("convolution", _convolution))
     if info.kind == Kind.REDUCTION:
@@ -167,7 +189,41 @@ def _rfactor_reduction(s: StageSchedule, info: StageInfo, options: Options) -> N
     _parallel_outermost(s, final_names, final_extents, info.n_spatial, options)
 
 
-def _panel_contraction(s: StageSchedule, info: StageInfo, options: Options) -> None:
+def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: Options) -> None:
+    # C[i, j] = sum over k of A[i, k] * B[k, j]      (te-auto-schedule{microkernel=true})
+    #   -> `_panel_contraction`'s blocking, the nest k, ii, ji tensorized onto
+    #      @gemm_6x16_k<K>_strided_packed (A's rows as they are, B's packed panel)
+    from dlir.backends.llvm.jit import host_has_features
+    from dlir.intrinsics import declare
+    from dlir.intrinsics.cpu import FEATURES, LANES
+
+    if not options.microkernel or not host_has_features(*FEATURES):
+        raise NotApplicable("the micro-kernel is opt-in and needs an AVX2+FMA host")
+    axes = contraction_axes(info.reads, info.n_spatial, len(info.extents))
+    if axes is None or info.lanes != LANES or info.n_spatial != 2:
+        raise NotApplicable("not an f32 matmul without batch axes")
+    i, j = axes
+    k = AffineExpr.dimension(info.n_spatial)
+    a = next(read for read in info.reads if read.uses(i))
+    b = next(read for read in info.reads if read.uses(j))
+    if a.indices != (AffineExpr.dimension(i), k) or b.indices != (k, AffineExpr.dimension(j)):
+        raise NotApplicable("A is not read as A[i, k] or B as B[k, j]")
+    if info.extents[j] % (LANES * MATMUL_COLUMN_VECTORS) or info.extents[i] < MATMUL_PANEL_ROWS:
+        raise NotApplicable("not whole 16-column panels, or too few rows")
+    module = s.schedule.kernel.parent_op()
+    if not isinstance(module, ModuleOp):
+        raise NotApplicable("no module to declare the micro-kernel in")
+    extent = info.extents[info.n_spatial]
+    kc = extent if extent <= MATMUL_PANEL_K else MATMUL_PANEL_K // 2
+    # declared before te.tensorize names it; an intrinsic a rejected rule leaves behind
+    # is never called, and loop-to-llvm drops it
+    intrinsic = declare(module, "gemm_microkernel", kc=kc, a_layout="strided")
+    _panel_contraction(s, info, options, tensorize=intrinsic.sym_name.data)
+
+
+def _panel_contraction(
+    s: StageSchedule, info: StageInfo, options: Options, tensorize: str | None = None
+) -> None:
     # C[i, j] = sum over k of A[i, k] * B[k, j]   (1024^3, 2048^3)
     #   -> Bp[j / 16, k, j % 16] = B[k, j]         ("packed" at root: a panel contiguous)
     #      C: loops ib (192 rows), jo (parallel), io, k, ii (unrolled<6>), ji (vectorized<16>)
@@ -207,8 +263,11 @@ def _panel_contraction(s: StageSchedule, info: StageInfo, options: Options) -> N
     io, ii = s.split(rows, min(MATMUL_ROWS, extents[i]))
     order += [jo, io, inner_k, ii, ji]
     s.reorder(*order)
-    s.unroll(ii)
-    s.vectorize(ji)
+    if tensorize is not None:
+        s.tensorize(inner_k, tensorize)
+    else:
+        s.unroll(ii)
+        s.vectorize(ji)
     panel = s.schedule[b_name].cache_read("packed", [s])
     rank = len(b.indices)
     outer, inner = panel.split(f"ax{b_dim}", columns)
@@ -320,8 +379,7 @@ def _blocked_convolution(s: StageSchedule, info: StageInfo, options: Options) ->
     block = _largest_divisor(extents[channel], [lanes * CONV_CHANNEL_VECTORS, lanes])
     if weight_name is None or dim is None or block is None:
         raise NotApplicable(f"{extents[channel]} output channels are not a multiple of {lanes}")
-    # an odd row (7, 13) is a tile of one column: 2 accumulators, still vectors of channels
-    columns = _largest_divisor(extents[x], CONV_COLUMNS) or 1
+    columns, block = conv_tile(extents[x], block, lanes)
     rank = len(weights[0].indices)
     packed = s.schedule[weight_name].cache_read("packed", [s])
     outer, inner = packed.split(f"ax{dim}", block)
@@ -341,6 +399,16 @@ def _blocked_convolution(s: StageSchedule, info: StageInfo, options: Options) ->
     tile.vectorize(names[channel])
     outer_extents = [extents[n] // block if n == channel else extents[n] for n in range(x)]
     _parallel_outermost(s, outer_loops, outer_extents, len(outer_loops), options)
+
+
+def conv_tile(row: int, block: int, lanes: int) -> tuple[int, int]:
+    """`(columns, channels)` of the register tile of a blocked convolution whose output
+    rows have `row` columns and whose channels split into blocks of `block` (16 or 8):
+    7 x 8 on rows of 7 and 14, else 4 x `block` (te-to-loop peels the last tile of a
+    row that 4 does not divide, 13 = 4 * 3 + 1)."""
+    if row in (SHORT_ROW_COLUMNS, 2 * SHORT_ROW_COLUMNS):
+        return SHORT_ROW_COLUMNS, lanes
+    return min(CONV_COLUMNS, row), block
 
 
 def _convolution(s: StageSchedule, info: StageInfo, options: Options) -> None:

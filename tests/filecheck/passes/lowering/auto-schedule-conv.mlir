@@ -27,16 +27,18 @@ graph.func @conv(%x: tensor<1x8x8x12xf32>, %w: tensor<32x8x3x3xf32>) -> tensor<1
 // -----
 
 /// A 1x1 convolution with 8 output channels (one vector) and a row of 7: the weights in
-/// blocks of 8, tiles of one column (no column split, nothing to unroll).
+/// blocks of 8, a tile of the 7 columns (a short row: 7 accumulators of 8 channels).
 // CHECK-LABEL: te.schedule @conv2d_1x8x5x7xf32 {
 // CHECK-NEXT:    te.cache_read "X1" "packed" for ["Y"] -> "X1_packed"
 // CHECK-NEXT:    te.split "X1_packed" "ax0" by 8 -> "ax0o", "ax0i"
 // CHECK-NEXT:    te.reorder "X1_packed" ["ax0o", "ax1", "ax2", "ax3", "ax0i"]
 // CHECK-NEXT:    te.cache_write "Y" "packed" -> "Y_packed"
 // CHECK-NEXT:    te.split "Y" "o" by 8 -> "oo", "oi"
-// CHECK-NEXT:    te.reorder "Y" ["n", "oo", "y", "x", "oi"]
-// CHECK-NEXT:    te.compute_at "Y_packed" at "Y" "x"
+// CHECK-NEXT:    te.split "Y" "x" by 7 -> "xo", "xi"
+// CHECK-NEXT:    te.reorder "Y" ["n", "oo", "y", "xo", "oi", "xi"]
+// CHECK-NEXT:    te.compute_at "Y_packed" at "Y" "xo"
 // CHECK-NEXT:    te.reorder "Y_packed" ["n", "y", "rc", "ry", "rx", "x", "o"]
+// CHECK-NEXT:    te.unroll "Y_packed" "x"
 // CHECK-NEXT:    te.vectorize "Y_packed" "o"
 // CHECK-NEXT:    te.parallel "Y" "y"
 // CHECK-NEXT:  }

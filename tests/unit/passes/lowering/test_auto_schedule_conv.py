@@ -103,13 +103,20 @@ def test_other_convolutions_keep_the_column_vector_rules(module: ModuleOp):
     assert "convolution-blocked" not in [c.rule for c in choices]
 
 
-def test_an_odd_row_is_a_tile_of_one_column():
-    schedule, choices = auto_schedule(only_kernel(conv_kernels(4, 16, 6, 9)))
+@pytest.mark.parametrize(
+    "w,columns,channels",
+    [(9, 4, 16), (13, 4, 16), (28, 4, 16), (7, 7, 8), (14, 7, 8), (3, 3, 16), (1, 1, 16)],
+)
+def test_register_tiles_of_4_x_16_or_7_x_8_on_short_rows(w: int, columns: int, channels: int):
+    schedule, choices = auto_schedule(only_kernel(conv_kernels(4, 32, 6, w, k=1)))
     assert [c.rule for c in choices] == ["convolution-blocked"]
-    splits = [
-        (p.stage.data, p.axis.data) for p in schedule.primitives() if isinstance(p, loops.SplitOp)
-    ]
-    assert splits == [("X1_packed", "ax0"), ("Y", "o")]
+    splits = {
+        (p.stage.data, p.axis.data): p.factor.value.data
+        for p in schedule.primitives()
+        if isinstance(p, loops.SplitOp)
+    }
+    assert splits.get(("Y", "x"), 1) == columns
+    assert splits[("Y", "o")] == channels
 
 
 CASES: list[tuple[int, int, int, int, dict[str, int]]] = [
@@ -121,6 +128,8 @@ CASES: list[tuple[int, int, int, int, dict[str, int]]] = [
     (16, 16, 13, 12, {"dilation": 2, "pad": 2}),
     (16, 32, 8, 10, {"groups": 2, "pad": 1}),
     (5, 8, 7, 9, {"k": 1, "n": 2}),
+    (9, 16, 7, 7, {"pad": 1}),
+    (16, 8, 14, 14, {"k": 1, "stride": 2}),
     (33, 16, 5, 8, {"k": 1, "bias": 1}),
     (7, 24, 6, 6, {"pad": 1, "bias": 1}),
 ]
