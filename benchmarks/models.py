@@ -4,6 +4,7 @@ onnxruntime in the same run, and whether the outputs match.
     python benchmarks/models.py --peers-python /work/peers-venv/bin/python
     python benchmarks/models.py --models squeezenet,resnet50 --repeat 9 --markdown
     python benchmarks/models.py --no-random                   # expected outputs only
+    python benchmarks/models.py --models resnet50 --without graph-alter-layout   # A/B a pass
 
 For each model: `from_onnx` (import s) then `dlir.compile` (compile s = import + build,
 as TVM's 5.3 s for resnet50 counts it); the output on onnx's test input against the
@@ -49,6 +50,7 @@ from dlir.frontend.onnx.light import (
     randomized,
     runner_input,
 )
+from dlir.passes.registry import PIPELINES
 from dlir.runtime import Program
 
 Array = NDArray[Any]
@@ -120,11 +122,11 @@ def median_ms(program: Program, x: Array, repeat: int) -> float:
     return statistics.median(times) * 1e3
 
 
-def compile_timed(model: ModelProto, row: Row | None) -> Program:
+def compile_timed(model: ModelProto, row: Row | None, pipeline: str = "compile-cpu") -> Program:
     start = time.perf_counter()
     module = from_onnx(model)
     imported = time.perf_counter()
-    program = dlir.compile(module)
+    program = dlir.compile(module, pipeline=pipeline)
     if row is not None:
         row.import_s = imported - start
         row.compile_s = time.perf_counter() - start
@@ -152,7 +154,7 @@ def run_ort(
 def measure(name: str, args: argparse.Namespace) -> Row:
     row = Row(name)
     model = load_light(name)
-    program = compile_timed(model, row)
+    program = compile_timed(model, row, args.pipeline)
     x = runner_input(model)
     error = relative_error(outputs_of(program, x)[0], expected_output(name))
     row.expected = f"yes ({error:.0e})" if error <= RANDOM_TOLERANCE else f"NO ({error:.1e})"
@@ -170,7 +172,7 @@ def measure(name: str, args: argparse.Namespace) -> Row:
         else:
             ort_outputs = []
     if not args.no_random and ort_outputs:
-        outputs = outputs_of(compile_timed(reference_model, None), rx)
+        outputs = outputs_of(compile_timed(reference_model, None, args.pipeline), rx)
         errors = [relative_error(o, r) for o, r in zip(outputs, ort_outputs, strict=True)]
         ok = max(errors) <= RANDOM_TOLERANCE
         row.random = ("yes" if ok else "NO") + f" ({max(errors):.0e})"
@@ -205,7 +207,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-random", action="store_true", help="skip the random weights")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--markdown", action="store_true", help="print only the table")
+    parser.add_argument(
+        "--without", default="", help="passes left out of compile-cpu (comma-separated)"
+    )
     args = parser.parse_args(argv)
+    passes = PIPELINES["compile-cpu"][0].split(",")
+    left_out = [name for name in args.without.split(",") if name]
+    if not set(left_out) <= set(passes):
+        parser.error(f"--without {args.without}: compile-cpu is {','.join(passes)}")
+    args.pipeline = ",".join(name for name in passes if name not in left_out)
     unknown = sorted(set(args.models.split(",")) - set(LIGHT_MODELS))
     if unknown:
         parser.error(f"unknown models {unknown}; expected some of {', '.join(LIGHT_MODELS)}")

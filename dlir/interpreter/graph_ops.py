@@ -19,6 +19,7 @@ import numpy as np
 
 from dlir.dialects import graph
 from dlir.dialects.graph.common import ints, tensor_type
+from dlir.dialects.graph.layout import Layout, convert_layout
 from dlir.interpreter.common import Array, InterpreterError, OpTable, cast_to
 
 GRAPH_OPS: OpTable[Any] = OpTable("graph")
@@ -433,3 +434,30 @@ def gather(op: graph.GatherOp, args: Sequence[Array]) -> Array:
 @GRAPH_OPS.register(graph.BroadcastToOp)
 def broadcast_to(op: graph.BroadcastToOp, args: Sequence[Array]) -> Array:
     return np.broadcast_to(args[0], tensor_type(op.result).get_shape())
+
+
+# --- layouts ------------------------------------------------------------------------------
+
+
+@GRAPH_OPS.register(graph.LayoutTransformOp)
+def layout_transform(op: graph.LayoutTransformOp, args: Sequence[Array]) -> Array:
+    src, dst = Layout.parse(op.src.data), Layout.parse(op.dst.data)
+    return convert_layout(args[0], src, dst)
+
+
+@GRAPH_OPS.register(graph.Conv2dNchwcOp)
+def conv2d_nchwc(op: graph.Conv2dNchwcOp, args: Sequence[Array]) -> Array:
+    # Y[n, oo, y, x, oi] = sum over (co, ry, rx, ci) of X[n, co, y', x', ci] * W[oo, co, ry, rx, ci, oi]
+    x, w = args[0], args[1]
+    n, o_outer, oh, ow, o_block = tensor_type(op.result).get_shape()
+    kh, kw = w.shape[2], w.shape[3]
+    strides, dilations = ints(op.strides), ints(op.dilations)
+    span = (dilations[0] * (kh - 1) + 1, dilations[1] * (kw - 1) + 1)
+    channels_last = np.moveaxis(x, 4, 2)  # (n, co, ci, H, W): the window dims last
+    padded = _pad_hw(channels_last, ints(op.pads), (oh, ow), span, strides, scalar(x, 0))
+    out = np.zeros((n, o_outer, oh, ow, o_block), dtype=x.dtype)
+    for i, j, view in _windows(padded, (kh, kw), strides, dilations, (oh, ow)):
+        out += np.einsum("nkchw,gkco->nghwo", view, w[:, :, i, j])
+    if len(args) == 3:
+        out = out + args[2].reshape(1, o_outer, 1, 1, o_block)
+    return out

@@ -57,8 +57,9 @@ PIPELINES: dict[str, tuple[str, str]] = {
     ),
     "generic-cleanup": ("canonicalize,cse,dce", "xDSL's canonicalize, CSE and DCE on the module"),
     "compile-cpu": (
-        "graph-fold-empty,graph-fold-batch-norm,graph-fuse,graph-to-te,te-auto-schedule,te-to-loop,"
-        "loop-unroll,loop-vectorize,graph-to-loop,loop-to-llvm",
+        "graph-fold-empty,graph-fold-batch-norm,graph-alter-layout,graph-fuse,graph-to-te,"
+        "te-auto-schedule,te-to-loop,"
+        "loop-tensorize,loop-unroll,loop-vectorize,graph-to-loop,loop-to-llvm",
         "graph functions to native code for the host CPU: kernels, host functions, llvm",
     ),
 }

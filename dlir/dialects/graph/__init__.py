@@ -14,7 +14,8 @@ tensor-expression definition (a later issue) goes on the class, next to `infer_t
 
 The submodules group the ops by concept: `func` (func, return, constant, call_dps),
 `elementwise` (with the comparisons and where), `nn` (matmul, conv2d, pooling), `norm`
-(softmax, layer_norm, batch_norm, lrn), `shape` (with gather), `reduce`; `fusion` holds
+(softmax, layer_norm, batch_norm, lrn), `shape` (with gather), `reduce`, `layout`
+(layout_transform, and conv2d_nchwc over blocked tensors); `fusion` holds
 the categories, `common` the shared type helpers (and `TwoTensorOp`, the base of the
 binary and matmul ops) and `constants` the numpy helpers for `graph.constant`.
 """
@@ -50,6 +51,7 @@ from dlir.dialects.graph.elementwise import (
 )
 from dlir.dialects.graph.func import CallDpsOp, ConstantOp, FuncOp, ReturnOp
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait, fusion_category
+from dlir.dialects.graph.layout import Conv2dNchwcOp, LayoutTransformOp
 from dlir.dialects.graph.nn import (
     AvgPool2dOp,
     BatchMatmulOp,
@@ -82,6 +84,7 @@ __all__ = [
     "ClipOp",
     "ConcatOp",
     "ConstantOp",
+    "Conv2dNchwcOp",
     "Conv2dOp",
     "DivOp",
     "EqualOp",
@@ -97,6 +100,7 @@ __all__ = [
     "Graph",
     "GreaterOp",
     "LayerNormOp",
+    "LayoutTransformOp",
     "LessOp",
     "LogOp",
     "LrnOp",
@@ -182,6 +186,9 @@ Graph = Dialect(
         SliceOp,
         GatherOp,
         BroadcastToOp,
+        # layout.py
+        LayoutTransformOp,
+        Conv2dNchwcOp,
     ],
     [],
 )

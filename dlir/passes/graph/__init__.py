@@ -17,4 +17,5 @@ GRAPH_PASSES: dict[str, str] = {
     "graph-fuse": "dlir.passes.graph.fuse:GraphFusePass",
     "graph-fold-batch-norm": "dlir.passes.graph.fold_batch_norm:GraphFoldBatchNormPass",
     "graph-fold-empty": "dlir.passes.graph.fold_empty:GraphFoldEmptyPass",
+    "graph-alter-layout": "dlir.passes.graph.alter_layout:GraphAlterLayoutPass",
 }

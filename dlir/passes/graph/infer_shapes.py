@@ -31,12 +31,14 @@ from dlir.dialects.graph import (
     CastOp,
     ConcatOp,
     ConstantOp,
+    Conv2dNchwcOp,
     Conv2dOp,
     FlattenOp,
     FuncOp,
     GatherOp,
     GlobalAvgPool2dOp,
     LayerNormOp,
+    LayoutTransformOp,
     LrnOp,
     PadOp,
     ReturnOp,
@@ -137,6 +139,17 @@ def infer_result_type(op: Operation) -> Tensor | None:
             )
         case LrnOp():
             return LrnOp.infer_type(tensor_type(op.input), op.size.value.data)
+        case LayoutTransformOp():
+            return LayoutTransformOp.infer_type(tensor_type(op.input), op.src.data, op.dst.data)
+        case Conv2dNchwcOp():
+            return Conv2dNchwcOp.infer_type(
+                tensor_type(op.input),
+                tensor_type(op.weight),
+                None if op.bias is None else tensor_type(op.bias),
+                ints(op.strides),
+                ints(op.pads),
+                ints(op.dilations),
+            )
         case _:
             raise ShapeInferenceError(
                 f"graph-infer-shapes does not know how to infer the result of '{op.name}'; "

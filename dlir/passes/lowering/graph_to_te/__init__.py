@@ -13,7 +13,16 @@ Importing this package fills the registry.
 
 from __future__ import annotations
 
-from dlir.passes.lowering.graph_to_te import elementwise, linalg, lrn, norm, shape
+from dlir.passes.lowering.graph_to_te import elementwise, layout, linalg, lrn, norm, shape
 from dlir.passes.lowering.graph_to_te.registry import TE_DEFINITIONS, te_definition
 
-__all__ = ["TE_DEFINITIONS", "elementwise", "linalg", "lrn", "norm", "shape", "te_definition"]
+__all__ = [
+    "TE_DEFINITIONS",
+    "elementwise",
+    "layout",
+    "linalg",
+    "lrn",
+    "norm",
+    "shape",
+    "te_definition",
+]

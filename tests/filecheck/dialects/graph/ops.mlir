@@ -247,3 +247,22 @@ graph.func @gather_lrn(%w: tensor<10x8xf32>, %ids: tensor<2x3xi64>, %cols: tenso
   %3 = graph.lrn %im size 5 alpha 1.0e-04 beta 0.75 bias 2.0 : tensor<1x6x5x5xf32>
   graph.return %3 : tensor<1x6x5x5xf32>
 }
+
+// -----
+
+/// Check the layout ops: a transform to a blocked layout and back, a re-blocking, and the
+/// blocked convolution with and without bias.
+// CHECK-LABEL: graph.func @layouts
+// CHECK-NEXT:    %{{.*}} = graph.layout_transform %{{.*}} src "NCHW" dst "NCHW16c" : tensor<1x32x5x7xf32> -> tensor<1x2x5x7x16xf32>
+// CHECK-NEXT:    %{{.*}} = graph.layout_transform %{{.*}} src "NCHW16c" dst "NCHW8c" : tensor<1x2x5x7x16xf32> -> tensor<1x4x5x7x8xf32>
+// CHECK-NEXT:    %{{.*}} = graph.conv2d_nchwc %{{.*}}, %{{.*}}, %{{.*}} strides [2, 2] pads [1, 1, 1, 1] : (tensor<1x2x5x7x16xf32>, tensor<3x2x3x3x16x8xf32>, tensor<3x8xf32>) -> tensor<1x3x3x4x8xf32>
+// CHECK-NEXT:    %{{.*}} = graph.conv2d_nchwc %{{.*}}, %{{.*}} : (tensor<1x2x5x7x16xf32>, tensor<3x2x1x1x16x8xf32>) -> tensor<1x3x5x7x8xf32>
+// CHECK-NEXT:    %{{.*}} = graph.layout_transform %{{.*}} src "NCHW8c" dst "NCHW" : tensor<1x3x5x7x8xf32> -> tensor<1x24x5x7xf32>
+graph.func @layouts(%x: tensor<1x32x5x7xf32>, %w: tensor<3x2x3x3x16x8xf32>, %b: tensor<3x8xf32>, %w1: tensor<3x2x1x1x16x8xf32>) -> tensor<1x24x5x7xf32> {
+  %0 = graph.layout_transform %x src "NCHW" dst "NCHW16c" : tensor<1x32x5x7xf32> -> tensor<1x2x5x7x16xf32>
+  %1 = graph.layout_transform %0 src "NCHW16c" dst "NCHW8c" : tensor<1x2x5x7x16xf32> -> tensor<1x4x5x7x8xf32>
+  %2 = graph.conv2d_nchwc %0, %w, %b strides [2, 2] pads [1, 1, 1, 1] : (tensor<1x2x5x7x16xf32>, tensor<3x2x3x3x16x8xf32>, tensor<3x8xf32>) -> tensor<1x3x3x4x8xf32>
+  %3 = graph.conv2d_nchwc %0, %w1 : (tensor<1x2x5x7x16xf32>, tensor<3x2x1x1x16x8xf32>) -> tensor<1x3x5x7x8xf32>
+  %4 = graph.layout_transform %3 src "NCHW8c" dst "NCHW" : tensor<1x3x5x7x8xf32> -> tensor<1x24x5x7xf32>
+  graph.return %4 : tensor<1x24x5x7xf32>
+}

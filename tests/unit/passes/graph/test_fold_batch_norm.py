@@ -278,7 +278,7 @@ def test_folding_keeps_the_values(kind: str, seed: int, data: st.DataObject) -> 
 
 
 def test_compile_cpu_folds_first_and_runs_natively() -> None:
-    assert "graph-fold-batch-norm,graph-fuse," in PIPELINES["compile-cpu"][0]
+    assert "graph-fold-batch-norm,graph-alter-layout,graph-fuse," in PIPELINES["compile-cpu"][0]
     for built in (
         conv_bn(8, (1, 4, 9, 7), 6, 3, groups=2),
         conv_bn(9, (1, 3, 7, 5), 4, 3, second_reader=True),

@@ -267,7 +267,10 @@ def test_fused_functions_are_private_and_marked() -> None:
 
 def test_default_pipeline_fuses() -> None:
     """`dlir.compile`'s default pipeline folds batch norms, then fuses: the blur runs as one kernel."""
-    assert "graph-fold-batch-norm,graph-fuse,graph-to-te," in PIPELINES["compile-cpu"][0]
+    assert (
+        "graph-fold-batch-norm,graph-alter-layout,graph-fuse,graph-to-te,"
+        in PIPELINES["compile-cpu"][0]
+    )
     module = parse_module(blur_text(5, 9))
     inputs = random_inputs(module, "blur")
     want = dlir.interpret(module, "blur", *inputs)
