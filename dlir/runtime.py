@@ -88,7 +88,8 @@ class Program:
 
     @property
     def llvm_ir(self) -> str:
-        """The optimised LLVM IR of the whole module."""
+        """The optimised LLVM IR of the whole module; large constants are declared
+        `external` there, their bytes bound from `compiled.constants` (see `jit`)."""
         return self.compiled.llvm_ir()
 
     @property

@@ -24,9 +24,9 @@ def source_loc(op: Operation) -> SourceLoc | None:
     return None
 
 
-def verification_error(op: Operation) -> Diagnostic | None:
-    """The first problem found in `op` and the ops nested in it, if any."""
-    for inner in op.walk():
+def verification_error(op: Operation, *, nested: bool = True) -> Diagnostic | None:
+    """The first problem found in `op` and (unless `nested=False`) the ops nested in it."""
+    for inner in op.walk() if nested else [op]:
         message = _verify_one(inner)
         if message is not None:
             return Diagnostic(message, source_loc(inner))

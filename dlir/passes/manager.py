@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
@@ -29,9 +30,11 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
 from dlir.ir.diagnostics import Diagnostic, DiagnosticError, DiagnosticWarning
+from dlir.ir.verify import verification_error
 from dlir.passes import registry
 from dlir.passes.instrument import PassInstrumentation, PassStatistics, op_label
 from dlir.passes.pipeline import MODULE_ANCHOR, NestText, PassText, PipelineError, parse_pipeline
+from dlir.passes.verification import IncrementalVerifier
 
 _STATS: ContextVar[dict[str, int] | None] = ContextVar("dlir_pass_stats", default=None)
 
@@ -39,7 +42,7 @@ _STATS: ContextVar[dict[str, int] | None] = ContextVar("dlir_pass_stats", defaul
 def statistic(key: str, amount: int = 1) -> None:
     """Count `amount` under `key` for the running pass (shown by `--pass-statistics`).
 
-        statistic("ops-erased", len(dead))
+    statistic("ops-erased", len(dead))
     """
     counts = _STATS.get()
     if counts is not None:
@@ -93,14 +96,18 @@ def _convert(value: str, option: registry.OptionInfo, owner: str) -> Any:
     for part in parts:
         if option.kind is bool:
             if part.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(f"option '{option.spelled}' of '{owner}' expects a bool (true or false), got '{part}'")
+                raise ValueError(
+                    f"option '{option.spelled}' of '{owner}' expects a bool (true or false), got '{part}'"
+                )
             converted.append(part.lower() in ("true", "1"))
         elif option.kind in (int, float):
             kind_name = "an int" if option.kind is int else "a float"
             try:
                 converted.append(option.kind(part))
             except ValueError:
-                raise ValueError(f"option '{option.spelled}' of '{owner}' expects {kind_name}, got '{part}'") from None
+                raise ValueError(
+                    f"option '{option.spelled}' of '{owner}' expects {kind_name}, got '{part}'"
+                ) from None
         else:
             converted.append(part)
     return tuple(converted) if option.is_list else converted[0]
@@ -113,42 +120,74 @@ def _instantiate(text: PassText, spec: str) -> ModulePass:
         option = info.option(opt.key)
         if option is None:
             legal = ", ".join(f"{o.spelled}: {o.type_name}" for o in info.options) or "none"
-            raise PipelineError(f"'{text.name}' has no option '{opt.key}' (its options: {legal})", spec, opt.pos)
+            raise PipelineError(
+                f"'{text.name}' has no option '{opt.key}' (its options: {legal})", spec, opt.pos
+            )
         if opt.value is None and option.kind is not bool:
-            raise PipelineError(f"option '{opt.key}' of '{text.name}' needs a value ({opt.key}=<{option.type_name}>)", spec, opt.pos)
+            raise PipelineError(
+                f"option '{opt.key}' of '{text.name}' needs a value ({opt.key}=<{option.type_name}>)",
+                spec,
+                opt.pos,
+            )
         try:
-            kwargs[option.name] = True if opt.value is None else _convert(opt.value, option, text.name)
+            kwargs[option.name] = (
+                True if opt.value is None else _convert(opt.value, option, text.name)
+            )
         except ValueError as err:
             raise PipelineError(str(err), spec, opt.pos) from None
     for option in info.options:
         if option.name not in kwargs and option.default is dataclasses.MISSING:
-            raise PipelineError(f"'{text.name}' needs option '{option.spelled}' ({option.type_name})", spec, text.pos)
+            raise PipelineError(
+                f"'{text.name}' needs option '{option.spelled}' ({option.type_name})",
+                spec,
+                text.pos,
+            )
     try:
         return info.cls(**kwargs)
     except (ValueError, TypeError) as err:  # the pass rejects its option values
         raise PipelineError(f"'{text.name}': {err}", spec, text.pos) from None
 
 
-def _flatten(nest: NestText, spec: str, ctx: Context | None, expanding: tuple[str, ...] = ()) -> list[Step]:
+def _flatten(
+    nest: NestText, spec: str, ctx: Context | None, expanding: tuple[str, ...] = ()
+) -> list[Step]:
     steps: list[Step] = []
     for item in nest.items:
         if isinstance(item, NestText):
             if nest.anchor != MODULE_ANCHOR:
-                raise PipelineError(f"'{item.anchor}' can only be nested directly under {MODULE_ANCHOR}", spec, item.pos)
-            if ctx is not None and item.anchor != MODULE_ANCHOR and ctx.get_optional_op(item.anchor) is None:
-                raise PipelineError(f"'{item.anchor}' is not a registered op: this nest can never match", spec, item.pos)
+                raise PipelineError(
+                    f"'{item.anchor}' can only be nested directly under {MODULE_ANCHOR}",
+                    spec,
+                    item.pos,
+                )
+            if (
+                ctx is not None
+                and item.anchor != MODULE_ANCHOR
+                and ctx.get_optional_op(item.anchor) is None
+            ):
+                raise PipelineError(
+                    f"'{item.anchor}' is not a registered op: this nest can never match",
+                    spec,
+                    item.pos,
+                )
             steps.extend(_flatten(item, spec, ctx, expanding))
             continue
         if item.name in registry.PIPELINES:
             if item.name in expanding:
-                raise PipelineError(f"named pipeline '{item.name}' expands to itself", spec, item.pos)
+                raise PipelineError(
+                    f"named pipeline '{item.name}' expands to itself", spec, item.pos
+                )
             inner = parse_pipeline(registry.PIPELINES[item.name][0])
             if nest.anchor != MODULE_ANCHOR:
                 inner = NestText(MODULE_ANCHOR, [NestText(nest.anchor, inner.items)])
             try:
-                steps.extend(_flatten(inner, registry.PIPELINES[item.name][0], ctx, (*expanding, item.name)))
+                steps.extend(
+                    _flatten(inner, registry.PIPELINES[item.name][0], ctx, (*expanding, item.name))
+                )
             except PipelineError as err:
-                raise PipelineError(f"in named pipeline '{item.name}': {err.reason}", spec, item.pos) from None
+                raise PipelineError(
+                    f"in named pipeline '{item.name}': {err.reason}", spec, item.pos
+                ) from None
             continue
         if item.name not in registry.PASSES:
             registry.load_entry_point_plugins()
@@ -158,9 +197,17 @@ def _flatten(nest: NestText, spec: str, ctx: Context | None, expanding: tuple[st
         instance = _instantiate(item, spec)
         anchor = str(getattr(type(instance), "anchor", MODULE_ANCHOR))
         if nest.anchor != MODULE_ANCHOR and anchor != nest.anchor:
-            raise PipelineError(f"'{item.name}' runs on {anchor}, it cannot be nested under '{nest.anchor}'", spec, item.pos)
+            raise PipelineError(
+                f"'{item.name}' runs on {anchor}, it cannot be nested under '{nest.anchor}'",
+                spec,
+                item.pos,
+            )
         if ctx is not None and anchor != MODULE_ANCHOR and ctx.get_optional_op(anchor) is None:
-            raise PipelineError(f"'{item.name}' is anchored on '{anchor}', which is not a registered op: it can never match", spec, item.pos)
+            raise PipelineError(
+                f"'{item.name}' is anchored on '{anchor}', which is not a registered op: it can never match",
+                spec,
+                item.pos,
+            )
         steps.append(Step(item.name, instance, anchor, item))
     return steps
 
@@ -180,6 +227,8 @@ class PassManager:
         self.steps, self.ctx, self.instruments = steps, ctx, list(instruments)
         self.verify_each, self.keep_ir_before = verify_each, keep_ir_before
         self.warn: Callable[[Diagnostic], None] = warn or _warn
+        self.verify_seconds: dict[str, float] = {}
+        self._verifier: IncrementalVerifier | None = None
 
     @classmethod
     def parse(cls, spec: str, ctx: Context, **kwargs: Any) -> PassManager:
@@ -188,18 +237,26 @@ class PassManager:
 
     def pipeline(self) -> str:
         """The resolved pipeline as text, in the nested form."""
-        parts = [s.label if s.anchor == MODULE_ANCHOR else f"{s.anchor}({s.label})" for s in self.steps]
+        parts = [
+            s.label if s.anchor == MODULE_ANCHOR else f"{s.anchor}({s.label})" for s in self.steps
+        ]
         return f"{MODULE_ANCHOR}({','.join(parts)})"
 
     def run(self, module: ModuleOp) -> None:
-        """Run every step; on a failure restore `module` and raise `PassFailure`."""
+        """Run every step; on a failure restore `module` and raise `PassFailure`.
+
+        With `verify_each`, what each step changed is verified after it (and what depends
+        on that: `dlir.passes.verification`); `verify_seconds` sums that time per step."""
         backup = module.clone()
+        self._verifier = IncrementalVerifier(module) if self.verify_each else None
         try:
             for step in self.steps:
                 self._run_step(step, module)
         except PassFailure:
             _restore(module, backup)
             raise
+        finally:
+            self._verifier = None
 
     def _targets(self, step: Step, module: ModuleOp) -> list[Operation]:
         if step.anchor == MODULE_ANCHOR:
@@ -212,7 +269,7 @@ class PassManager:
             self.warn(Diagnostic(f"pass '{step.name}' matched no {step.anchor}", None, "warning"))
             return
         per_op = getattr(step.instance, "apply_to_op", None)
-        for op in targets:
+        for index, op in enumerate(targets):
             ir_before = _print(module) if self.keep_ir_before else None
             for inst in self.instruments:
                 inst.run_before_pass(step, op)
@@ -228,9 +285,7 @@ class PassManager:
                     else:
                         _apply_isolated(step.instance, self.ctx, op)
                 self._forward(caught)
-                if self.verify_each:
-                    # A pass may have replaced its op: then check the whole module.
-                    _verify_after(step, op if op.parent is not None or op is module else module)
+                self._verify_after(step, op, module, last=index == len(targets) - 1)
             except Exception as err:
                 for inst in self.instruments:
                     inst.run_after_pass_failed(step, op, err)
@@ -242,6 +297,29 @@ class PassManager:
                     for key, amount in counts.items():
                         inst.record(step, key, amount)
                 inst.run_after_pass(step, op)
+
+    def _verify_after(self, step: Step, op: Operation, module: ModuleOp, *, last: bool) -> None:
+        """Raise `_InvalidIR` when `step`, just run on `op`, left invalid IR."""
+        verifier = self._verifier
+        if verifier is None:
+            return
+        start = time.perf_counter()
+        try:
+            if op is not module and op.parent is module.body.block:
+                # A function-anchored pass: check its op whole, and at the end of the step
+                # the ops that depend on it.
+                diagnostic = verification_error(op)
+                if diagnostic is not None:
+                    raise _InvalidIR(diagnostic, op)
+                verifier.accept(op)
+                if not last:
+                    return
+            problem = verifier.check(module)  # also when a pass replaced its op
+            if problem is not None:
+                raise _InvalidIR(*problem)
+        finally:
+            elapsed = time.perf_counter() - start
+            self.verify_seconds[step.label] = self.verify_seconds.get(step.label, 0.0) + elapsed
 
     def _forward(self, caught: list[warnings.WarningMessage]) -> None:
         """A pass's user warnings go to `warn` (with their location when they carry a
@@ -260,9 +338,15 @@ class PassManager:
         where = op_label(op)
         if isinstance(err, _InvalidIR):
             where = op_label(err.op)
-            diag = Diagnostic(f"pass '{step.name}' left invalid IR in {where}: {err.diagnostic.message}", err.diagnostic.loc)
+            diag = Diagnostic(
+                f"pass '{step.name}' left invalid IR in {where}: {err.diagnostic.message}",
+                err.diagnostic.loc,
+            )
         elif isinstance(err, DiagnosticError):
-            diag = Diagnostic(f"pass '{step.name}' failed on {where}: {err.diagnostic.message}", err.diagnostic.loc)
+            diag = Diagnostic(
+                f"pass '{step.name}' failed on {where}: {err.diagnostic.message}",
+                err.diagnostic.loc,
+            )
         else:
             diag = Diagnostic(f"pass '{step.name}' failed on {where}: {type(err).__name__}: {err}")
         return PassFailure(diag, step, ir_before)
@@ -295,14 +379,6 @@ class _InvalidIR(DiagnosticError):
     def __init__(self, diagnostic: Diagnostic, op: Operation) -> None:
         super().__init__(diagnostic)
         self.op = op
-
-
-def _verify_after(step: Step, op: Operation) -> None:
-    from dlir.ir.verify import verification_error
-
-    diagnostic = verification_error(op)
-    if diagnostic is not None:
-        raise _InvalidIR(diagnostic, op)
 
 
 def _print(module: ModuleOp) -> str:

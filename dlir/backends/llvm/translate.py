@@ -29,18 +29,32 @@ xDSL converts 68 of the 72 llvm ops, with argument attributes, fastmath flags an
   computes it in f32 and rounds inline (LLVM would call compiler-rt's `__truncsfbf2`).
 * A global's `dense<...>` initializer becomes one Python value per element (slow for
   weights), a `dense_resource<...>` one fails, and `alignment` is dropped. Such globals get
-  their raw bytes as one `c"..."` byte-array initializer, and their alignment
-  (`_dense_globals`; zero-filled ones get `zeroinitializer`).
+  their raw bytes as one `c"\\3F\\80..."` byte-array initializer, escaped by numpy rather
+  than byte by byte, and their alignment (`_dense_globals`; zero-filled ones get
+  `zeroinitializer`).
+
+Weights need not pass through LLVM IR text at all: given an `externals` dict, every constant
+global of at least `EXTERNAL_MIN_BYTES` bytes is declared, not defined, under a name unique
+in the process, and its bytes go into `externals` for the JIT to bind with `add_symbol`:
+
+    llvm.mlir.global internal constant @__constant_3(dense_resource<w> : tensor<9408xf32>)
+    ->  @__constant_3.dlir.7 = external constant [37632 x i8], align 64
+        externals["__constant_3.dlir.7"] = ExternalConstant(<37632 bytes>, align=64)
 """
 # llvmlite ships no type information: its members are Unknown to pyright (as Lark in dlir/parser).
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false, reportAttributeAccessIssue=false
 
 from __future__ import annotations
 
+import itertools
 import struct
+from collections.abc import Generator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from math import prod
 
 import llvmlite.ir as ir
+import numpy as np
 from xdsl.backend.llvm.convert import convert_module
 from xdsl.backend.llvm.convert_type import _TYPE_CONVERTERS  # pyright: ignore[reportPrivateUsage]
 from xdsl.dialects import llvm
@@ -60,7 +74,7 @@ from xdsl.dialects.builtin import (
     VectorType,
 )
 from xdsl.ir import Attribute, Operation
-from xdsl.rewriter import Rewriter
+from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.hints import isa
 
 from dlir.passes.lowering.arith_to_llvm import VECTOR_FCMP
@@ -98,21 +112,48 @@ class TranslationError(Exception):
     """The module cannot be translated to LLVM IR (message says what and what is accepted)."""
 
 
-def translate_module(module: ModuleOp, *, triple: str | None = None) -> ir.Module:
-    """Translate `module`, whose top level holds only `llvm.func` and `llvm.mlir.global`."""
+EXTERNAL_MIN_BYTES = 4096
+"""Constant globals of at least this many bytes are bound from memory when the caller of
+`translate_module` asks for `externals` (smaller ones stay in the IR, where LLVM can fold
+their loads)."""
+
+_EXTERNAL_SERIAL = itertools.count()
+"""Numbers the external globals of a process: `add_symbol` is process-wide, so two modules'
+`@__constant_0` must never share a symbol name."""
+
+
+@dataclass(frozen=True)
+class ExternalConstant:
+    """The bytes of a constant global declared `external` in the LLVM IR, and the alignment
+    its address must have."""
+
+    data: bytes
+    align: int
+
+
+def translate_module(
+    module: ModuleOp,
+    *,
+    triple: str | None = None,
+    externals: dict[str, ExternalConstant] | None = None,
+) -> ir.Module:
+    """Translate `module`, whose top level holds only `llvm.func` and `llvm.mlir.global`.
+
+    With `externals`, large constant globals are declared only and their bytes added to it,
+    by symbol name (module doc); `module` itself is left unchanged either way."""
     for op in module.ops:
         if not isinstance(op, (llvm.FuncOp, llvm.GlobalOp)):
             raise TranslationError(
                 f"cannot translate '{op.name}' to LLVM IR: the module's top level may hold only "
                 "'llvm.func' and 'llvm.mlir.global' (lower the module to the llvm dialect first)"
             )
-    module = _mangle_intrinsics(module)
     dense = _dense_globals(module)
     try:
         # xDSL converts these globals without initializer; we add the bytes below.
         for op in dense:
             del op.properties["value"]
-        result = convert_module(module, fallback_target_triple=triple)
+        with _mangled_intrinsics(module):
+            result = convert_module(module, fallback_target_triple=triple)
     except (NotImplementedError, KeyError, ValueError, TypeError, AssertionError) as err:
         raise TranslationError(
             f"xDSL's llvm converter failed: {type(err).__name__}: {err}"
@@ -122,7 +163,7 @@ def translate_module(module: ModuleOp, *, triple: str | None = None) -> ir.Modul
             op.properties["value"] = value
     for op in module.ops:
         if isinstance(op, llvm.GlobalOp):
-            _fill_global(op, dense.get(op), result)
+            _fill_global(op, dense.get(op), result, externals)
     _fix_vector_alignment(result)
     _native_vector_instructions(result)
     for op in module.ops:
@@ -163,22 +204,32 @@ def intrinsic_suffix(t: Attribute) -> str:
     raise TranslationError(f"no intrinsic type suffix for {t}")
 
 
-def _mangle_intrinsics(module: ModuleOp) -> ModuleOp:
+@contextmanager
+def _mangled_intrinsics(module: ModuleOp) -> Generator[None]:
     # %r = llvm.intr.sqrt(%x) : (f32) -> f32
-    #   ->  %r = llvm.call_intrinsic "llvm.sqrt.f32"(%x) : (f32) -> f32      (on a copy)
+    #   ->  %r = llvm.call_intrinsic "llvm.sqrt.f32"(%x) : (f32) -> f32      (undone on exit)
+    # In place and undone rather than on a clone: cloning a model's module cost seconds.
     def unmangled(op: Operation) -> bool:
         flags = op.properties.get("fastmathFlags")
         return type(op) in _INTRINSICS and not (isinstance(flags, llvm.FastMathAttr) and flags.data)
 
-    if not any(unmangled(op) for op in module.walk()):
-        return module
-    module = module.clone()
-    for op in [op for op in module.walk() if unmangled(op)]:
-        result = op.results[0]
-        name = f"{_INTRINSICS[type(op)]}.{intrinsic_suffix(result.type)}"
-        call = llvm.CallIntrinsicOp(name, list(op.operands), [result.type])
-        Rewriter.replace_op(op, call)
-    return module
+    swapped: list[tuple[Operation, Operation]] = []
+    try:
+        for op in [op for op in module.walk() if unmangled(op)]:
+            result = op.results[0]
+            name = f"{_INTRINSICS[type(op)]}.{intrinsic_suffix(result.type)}"
+            call = llvm.CallIntrinsicOp(name, list(op.operands), [result.type])
+            Rewriter.insert_op(call, InsertPoint.before(op))
+            result.replace_all_uses_with(call.results[0])
+            op.detach()
+            swapped.append((op, call))
+        yield
+    finally:
+        for op, call in reversed(swapped):
+            Rewriter.insert_op(op, InsertPoint.before(call))
+            call.results[0].replace_all_uses_with(op.results[0])
+            call.detach()
+            call.erase()
 
 
 def _element_alignment(ty: ir.Type) -> int | None:
@@ -320,8 +371,14 @@ def dense_bytes(value: DenseValue) -> bytes:
     return raw
 
 
-def _fill_global(op: llvm.GlobalOp, value: DenseValue | None, module: ir.Module) -> None:
+def _fill_global(
+    op: llvm.GlobalOp,
+    value: DenseValue | None,
+    module: ir.Module,
+    externals: dict[str, ExternalConstant] | None,
+) -> None:
     # @c = internal constant [6 x float]        ->  @c = internal constant [24 x i8] c"...", align 64
+    # (large, with externals)                   ->  @c.dlir.N = external constant [N x i8], align 64
     variable = module.get_global(op.sym_name.data)
     assert isinstance(variable, ir.GlobalVariable)
     if op.alignment is not None:
@@ -331,7 +388,36 @@ def _fill_global(op: llvm.GlobalOp, value: DenseValue | None, module: ir.Module)
     raw = dense_bytes(value)
     # Pointers are opaque: the global's value type is free to be the bytes themselves.
     variable.value_type = ir.ArrayType(ir.IntType(8), len(raw))
-    if any(raw):
-        variable.initializer = ir.Constant(variable.value_type, bytearray(raw))
-    else:
+    if not any(raw):
         variable.initializer = ir.Constant(variable.value_type, None)
+    elif externals is not None and op.constant is not None and len(raw) >= EXTERNAL_MIN_BYTES:
+        name = f"{variable.name}.dlir.{next(_EXTERNAL_SERIAL)}"
+        _rename_global(module, variable, name)
+        variable.linkage = "external"
+        variable.initializer = None
+        externals[name] = ExternalConstant(raw, variable.align or 1)
+    else:
+        variable.initializer = ir.FormattedConstant(variable.value_type, c_string(raw))
+
+
+def c_string(raw: bytes) -> str:
+    """LLVM's `c"..."` literal of `raw`, every byte as `\\XX`: `b"?\\x80"` -> `c"\\3F\\80"`.
+
+    Built by numpy in one pass; llvmlite escapes a `bytearray` one Python call per byte
+    (seconds for a model's weights)."""
+    digits = np.frombuffer(b"0123456789ABCDEF", np.uint8)
+    data = np.frombuffer(raw, np.uint8)
+    text = np.empty((len(data), 3), np.uint8)
+    text[:, 0] = ord("\\")
+    text[:, 1] = digits[data >> 4]
+    text[:, 2] = digits[data & 15]
+    return 'c"' + text.tobytes().decode("ascii") + '"'
+
+
+def _rename_global(module: ir.Module, variable: ir.GlobalVariable, name: str) -> None:
+    """Give `variable` a new symbol name, keeping `module.globals` (keyed by name) in order."""
+    old = variable.name
+    variable.name = name
+    module.globals = type(module.globals)(
+        (name if key == old else key, value) for key, value in module.globals.items()
+    )

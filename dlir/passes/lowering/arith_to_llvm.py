@@ -412,7 +412,7 @@ class MathToLLVM(RewritePattern):
     # %y = math.powf/fpowi/ipowi -> inline code (math_pow.py)
     # any of these on f16/bf16 -> the same on f32 between fpext and fptrunc (`computed_in_f32`)
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
-        if op.dialect_name() == "math" and computed_in_f32(op, rewriter):
+        if op.dialect_name() != "math" or computed_in_f32(op, rewriter):
             return
         if isinstance(op, math.FmaOp):
             rewriter.replace(op, llvm.FMAOp(op.a, op.b, op.c))

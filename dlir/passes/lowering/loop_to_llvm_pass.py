@@ -4,7 +4,8 @@
     ->
     llvm.func @vadd(%a: !llvm.ptr, ...) attributes {dlir.signature = [...]} { ^bb.. llvm.br .. }
 
-Order: first every op inside the functions (accesses, arithmetic, min/max), then the
+Order: first `hw.call`s become calls of their implementations (`intrinsics.py`), then
+every op inside the functions (accesses, arithmetic, min/max), then the subviews and
 allocations (accesses read their memref's shape from its type), then `loop.for` outermost first (so each loop is split out of a block that is still one
 loop body), then the functions and their returns.
 """
@@ -16,8 +17,14 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import GreedyRewritePatternApplier, PatternRewriteWalker
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
 from xdsl.utils.exceptions import DiagnosticException
 
 from dlir.passes.lowering.arith_to_llvm import (
@@ -43,7 +50,9 @@ from dlir.passes.lowering.func_to_llvm import (
     LoopFuncToLLVM,
     LoopReturnToLLVM,
 )
+from dlir.passes.lowering.intrinsics import lower_intrinsic_calls, lower_subviews
 from dlir.passes.lowering.loop_to_llvm import ForToLLVM, MinMaxToLLVM
+from dlir.passes.lowering.low_precision import LowPrecisionCastToLLVM
 from dlir.passes.lowering.memory import AllocToLLVM, FreeToLLVM, LoadToLLVM, StoreToLLVM
 from dlir.passes.lowering.parallel import outline_parallel_loops
 
@@ -57,8 +66,12 @@ class LoopToLLVMPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for inner in op.walk():
             check_supported(inner)
+        # hw.call -> llvm.call of the implementation; the hw.intrinsic behaviors go away.
+        lower_intrinsic_calls(op)
         # Parallel loops become tasks for the runtime's thread pool (dlir_parallel_for).
         outline_parallel_loops(op)
+        # 8-bit float conversions first, while their operands still name the format
+        PatternRewriteWalker(LowPrecisionCastToLLVM()).rewrite_module(op)
         ops = GreedyRewritePatternApplier(
             [
                 LoadToLLVM(),
@@ -77,7 +90,9 @@ class LoopToLLVMPass(ModulePass):
                 VectorToLLVM(),
             ]
         )
-        PatternRewriteWalker(ops).rewrite_module(op)
+        PatternRewriteWalker(NotYetLLVM(ops)).rewrite_module(op)
+        # Subviews after the accesses (they read a subview's type), before their sources.
+        lower_subviews(op)
         # Allocations after the accesses, which need their memref type for the strides.
         PatternRewriteWalker(
             GreedyRewritePatternApplier(
@@ -96,6 +111,20 @@ class LoopToLLVMPass(ModulePass):
         )
         PatternRewriteWalker(functions).rewrite_module(op)
         check_fully_lowered(op)
+
+
+@dataclass(eq=False)
+class NotYetLLVM(RewritePattern):
+    """`patterns`, tried only on ops not in the llvm dialect: every op a pattern creates is
+    visited again, and letting each new llvm op fail all fourteen patterns (and the dead
+    code check; the next walk's applier erases dead ops) was a third of this pass's time
+    on a model."""
+
+    patterns: GreedyRewritePatternApplier
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if not op.name.startswith("llvm."):
+            self.patterns.match_and_rewrite(op, rewriter)
 
 
 def check_fully_lowered(module: ModuleOp) -> None:
