@@ -4,7 +4,9 @@
 
 Values are numpy arrays (0-d arrays for scalars). Each element type has one numpy dtype:
 f16/f32/f64 compute natively; bf16 has no numpy dtype, so it is held in float32 and every
-result of bf16 type is rounded to the nearest bf16 (ties to even) by `conform`.
+result of bf16 type is rounded to the nearest bf16 (ties to even) by `conform`. ui8..ui64
+are numpy's unsigned dtypes; the storage formats (f8E4M3FN ..., f4E2M1FN, i4, ui4, i2, ui2)
+are ml_dtypes' (`ml_dtypes.float8_e4m3fn`, ...), which convert with ONNX's rounding.
 """
 
 from __future__ import annotations
@@ -12,15 +14,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar, cast
 
+import ml_dtypes
 import numpy as np
 from numpy.typing import NDArray
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    Float4E2M1FNType,
+    Float8E4M3FNType,
+    Float8E4M3FNUZType,
+    Float8E5M2FNUZType,
+    Float8E5M2Type,
+    Float8E8M0FNUType,
     Float16Type,
     Float32Type,
     Float64Type,
     IndexType,
     IntegerType,
+    Signedness,
     TensorType,
 )
 from xdsl.ir import Attribute, Operation
@@ -44,6 +54,20 @@ _DTYPES: dict[Attribute, np.dtype[Any]] = {
     IntegerType(32): np.dtype(np.int32),
     IntegerType(64): np.dtype(np.int64),
     IndexType(): np.dtype(np.int64),
+    IntegerType(8, Signedness.UNSIGNED): np.dtype(np.uint8),
+    IntegerType(16, Signedness.UNSIGNED): np.dtype(np.uint16),
+    IntegerType(32, Signedness.UNSIGNED): np.dtype(np.uint32),
+    IntegerType(64, Signedness.UNSIGNED): np.dtype(np.uint64),
+    Float8E4M3FNType(): np.dtype(ml_dtypes.float8_e4m3fn),
+    Float8E4M3FNUZType(): np.dtype(ml_dtypes.float8_e4m3fnuz),
+    Float8E5M2Type(): np.dtype(ml_dtypes.float8_e5m2),
+    Float8E5M2FNUZType(): np.dtype(ml_dtypes.float8_e5m2fnuz),
+    Float8E8M0FNUType(): np.dtype(ml_dtypes.float8_e8m0fnu),
+    Float4E2M1FNType(): np.dtype(ml_dtypes.float4_e2m1fn),
+    IntegerType(4): np.dtype(ml_dtypes.int4),
+    IntegerType(2): np.dtype(ml_dtypes.int2),
+    IntegerType(4, Signedness.UNSIGNED): np.dtype(ml_dtypes.uint4),
+    IntegerType(2, Signedness.UNSIGNED): np.dtype(ml_dtypes.uint2),
 }
 
 
@@ -59,7 +83,8 @@ def dtype_of(t: Attribute) -> np.dtype[Any]:
     if dtype is None:
         raise InterpreterError(
             f"cannot interpret values of type {t}: element types are f16, bf16, f32, f64, "
-            "i1, i8, i16, i32, i64 and index"
+            "i1, i8, i16, i32, i64, ui8..ui64, index and the storage formats f8E4M3FN, "
+            "f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, f8E8M0FNU, f4E2M1FN, i4, ui4, i2, ui2"
         )
     return dtype
 

@@ -42,10 +42,13 @@ def _smallest(case: TestCase) -> tuple[int, int, str]:
     return (len(case.model.graph.node), len(case.name), case.name)
 
 
-def _slice() -> dict[str, TestCase]:
+def _cases() -> list[TestCase]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cases = selected(load_cases(_MODULES.get(op, op.lower()) for op in SUPPORTED_OPS))
+        return selected(load_cases(_MODULES.get(op, op.lower()) for op in SUPPORTED_OPS))
+
+
+def _slice(cases: list[TestCase]) -> dict[str, TestCase]:
     chosen: dict[str, TestCase] = {}
     for op in SUPPORTED_OPS:
         fits = [c for c in cases if c.model and op in graph_ops(c.model.graph) and _plain(c.model)]
@@ -53,7 +56,16 @@ def _slice() -> dict[str, TestCase]:
     return chosen
 
 
-_SLICE = _slice()
+_CASES = _cases()
+_SLICE = _slice(_CASES)
+# One test per element type family beyond the plain ones (their conversions are tested
+# exhaustively in tests/unit/passes/lowering/test_low_precision_native.py).
+_TYPE_FAMILIES = {
+    "uint": "test_add_uint8",
+    "float8": "test_cast_FLOAT_to_FLOAT8E4M3FN",
+    "int4": "test_cast_INT4_to_FLOAT",
+    "bfloat16": "test_cast_BFLOAT16_to_FLOAT",
+}
 
 
 def test_slice_covers_every_operator() -> None:
@@ -63,4 +75,11 @@ def test_slice_covers_every_operator() -> None:
 @pytest.mark.parametrize("op", sorted(_SLICE))
 def test_node(op: str) -> None:
     outcome = run_case(_SLICE[op], "native")
+    assert outcome.passed, f"{outcome.name}: {outcome.cause}\n{outcome.detail}"
+
+
+@pytest.mark.parametrize("family", sorted(_TYPE_FAMILIES))
+def test_element_type_family(family: str) -> None:
+    (case,) = [c for c in _CASES if c.name == _TYPE_FAMILIES[family]]
+    outcome = run_case(case, "native")
     assert outcome.passed, f"{outcome.name}: {outcome.cause}\n{outcome.detail}"

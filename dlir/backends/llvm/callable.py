@@ -7,8 +7,11 @@ array: one byte per element, 0 or 1 (`loop-to-llvm` loads and stores i1 elements
 An f16 buffer is a numpy float16 array. bf16 has no numpy dtype: as in `dlir.interpret`, a
 bf16 buffer is a float32 array on the Python side; it is rounded to bf16 (nearest, ties
 to even) into a temporary of 16-bit patterns for the call, and what the callee wrote is
-widened back into the float32 array (exactly: every bf16 is a float32). f16 and bf16
-scalars cannot be passed by value (ctypes has no half type): use a buffer.
+widened back into the float32 array (exactly: every bf16 is a float32); an
+`ml_dtypes.bfloat16` array is passed as it is. f16 and bf16 scalars cannot be passed by
+value (ctypes has no half type): use a buffer. ui8..ui64 are numpy's unsigned dtypes; the
+storage formats (f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, f8E8M0FNU, f4E2M1FN, i4, ui4,
+i2, ui2) are buffers of ml_dtypes' dtypes, one byte per element.
 The lowering keeps the original argument types in the function's `dlir.signature` attribute:
 
     llvm.func @vadd(%a: !llvm.ptr, %b: !llvm.ptr, %c: !llvm.ptr {llvm.noalias}, %n: i64)
@@ -28,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+import ml_dtypes
 import numpy as np
 import numpy.typing as npt
 from xdsl.dialects import llvm
@@ -63,7 +67,25 @@ _DTYPES: dict[str, np.dtype[np.generic]] = {
     "i32": np.dtype(np.int32),
     "i64": np.dtype(np.int64),
     "index": np.dtype(np.int64),
+    "ui8": np.dtype(np.uint8),
+    "ui16": np.dtype(np.uint16),
+    "ui32": np.dtype(np.uint32),
+    "ui64": np.dtype(np.uint64),
 }
+# Storage formats: buffers only, one byte per element, the dtypes ONNX uses (ml_dtypes).
+_STORAGE_DTYPES: dict[str, np.dtype[np.generic]] = {
+    "f8E4M3FN": np.dtype(ml_dtypes.float8_e4m3fn),
+    "f8E4M3FNUZ": np.dtype(ml_dtypes.float8_e4m3fnuz),
+    "f8E5M2": np.dtype(ml_dtypes.float8_e5m2),
+    "f8E5M2FNUZ": np.dtype(ml_dtypes.float8_e5m2fnuz),
+    "f8E8M0FNU": np.dtype(ml_dtypes.float8_e8m0fnu),
+    "f4E2M1FN": np.dtype(ml_dtypes.float4_e2m1fn),
+    "i4": np.dtype(ml_dtypes.int4),
+    "ui4": np.dtype(ml_dtypes.uint4),
+    "i2": np.dtype(ml_dtypes.int2),
+    "ui2": np.dtype(ml_dtypes.uint2),
+}
+_BF16 = np.dtype(ml_dtypes.bfloat16)
 CType = type[
     ctypes.c_bool
     | ctypes.c_float
@@ -72,6 +94,10 @@ CType = type[
     | ctypes.c_int16
     | ctypes.c_int32
     | ctypes.c_int64
+    | ctypes.c_uint8
+    | ctypes.c_uint16
+    | ctypes.c_uint32
+    | ctypes.c_uint64
 ]
 _CTYPES: dict[str, CType] = {
     "bool": ctypes.c_bool,
@@ -81,6 +107,10 @@ _CTYPES: dict[str, CType] = {
     "int16": ctypes.c_int16,
     "int32": ctypes.c_int32,
     "int64": ctypes.c_int64,
+    "uint8": ctypes.c_uint8,
+    "uint16": ctypes.c_uint16,
+    "uint32": ctypes.c_uint32,
+    "uint64": ctypes.c_uint64,
 }
 
 
@@ -212,8 +242,11 @@ def _parse_arg(text: str) -> Arg:
 
 
 def _dtype(name: str) -> np.dtype[np.generic]:
+    if name in _STORAGE_DTYPES:
+        return _STORAGE_DTYPES[name]
     if name not in _DTYPES:
-        raise ValueError(f"unknown element type '{name}': expected one of {', '.join(_DTYPES)}")
+        known = ", ".join([*_DTYPES, *_STORAGE_DTYPES])
+        raise ValueError(f"unknown element type '{name}': expected one of {known}")
     return _DTYPES[name]
 
 
@@ -226,11 +259,15 @@ def _dtype_of(ty: Attribute, what: str, buffer: bool = False) -> np.dtype[np.gen
         return _DTYPES["f32"]
     if isinstance(ty, Float64Type):
         return _DTYPES["f64"]
-    if isinstance(ty, IntegerType) and f"i{ty.bitwidth}" in _DTYPES:
-        return _DTYPES[f"i{ty.bitwidth}"]
+    if buffer and str(ty) in _STORAGE_DTYPES:
+        return _STORAGE_DTYPES[str(ty)]
+    name = str(ty)
+    if isinstance(ty, IntegerType) and name in _DTYPES:
+        return _DTYPES[name]
     raise ArgumentError(
         f"{what}: type {ty} cannot cross the Python boundary (expected f32, f64, i1, i8..i64, "
-        "index or a memref of those, or a memref of f16 or bf16)"
+        "ui8..ui64, index or a memref of those, or a memref of f16, bf16 or a storage format: "
+        f"{', '.join(_STORAGE_DTYPES)})"
     )
 
 
@@ -282,7 +319,7 @@ class CompiledFunction:
                 f"{where}: expected a numpy array {spec.describe()}, got {type(value).__name__}"
             )
         array = cast(npt.NDArray[np.generic], value)
-        if array.dtype != spec.dtype:
+        if array.dtype != spec.dtype and not (spec.bf16 and array.dtype == _BF16):
             raise ArgumentError(
                 f"{where}: expected dtype {spec.dtype}, got {array.dtype} (convert with .astype)"
             )
@@ -302,7 +339,7 @@ class CompiledFunction:
         if not array.flags.writeable and self._is_output(index):
             # The callee writes its outputs; without `num_outputs`, any buffer may be one.
             raise ArgumentError(f"{where}: the array is read-only; pass a writeable copy")
-        if spec.bf16:
+        if spec.bf16 and array.dtype != _BF16:  # ml_dtypes.bfloat16 arrays hold the bits
             buffer = _Bf16Buffer(array, to_bf16_bits(array), self._is_output(index))
             staged.append(buffer)
             return buffer.bits.ctypes.data

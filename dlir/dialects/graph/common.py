@@ -19,12 +19,19 @@ from xdsl.dialects.builtin import (
     AnyFloat,
     BFloat16Type,
     DenseArrayBase,
+    Float4E2M1FNType,
+    Float8E4M3FNType,
+    Float8E4M3FNUZType,
+    Float8E5M2FNUZType,
+    Float8E5M2Type,
+    Float8E8M0FNUType,
     Float16Type,
     Float32Type,
     Float64Type,
     FloatAttr,
     IntegerAttr,
     IntegerType,
+    Signedness,
     TensorType,
     f32,
     f64,
@@ -46,7 +53,26 @@ Shape: TypeAlias = tuple[int, ...]
 
 FLOAT_TYPES: tuple[Attribute, ...] = (Float16Type(), BFloat16Type(), Float32Type(), Float64Type())
 INTEGER_TYPES: tuple[Attribute, ...] = tuple(IntegerType(w) for w in (1, 8, 16, 32, 64))
-ELEMENT_TYPES: tuple[Attribute, ...] = FLOAT_TYPES + INTEGER_TYPES
+UNSIGNED_TYPES: tuple[Attribute, ...] = tuple(
+    IntegerType(w, Signedness.UNSIGNED) for w in (8, 16, 32, 64)
+)
+LOW_PRECISION_TYPES: tuple[Attribute, ...] = (
+    Float8E4M3FNType(),
+    Float8E4M3FNUZType(),
+    Float8E5M2Type(),
+    Float8E5M2FNUZType(),
+    Float8E8M0FNUType(),
+    Float4E2M1FNType(),
+    IntegerType(4),
+    IntegerType(2),
+    IntegerType(4, Signedness.UNSIGNED),
+    IntegerType(2, Signedness.UNSIGNED),
+)
+"""Storage formats (ONNX's fp8, fp4, int4, int2): one element per byte in memory; what
+computes on them is a `graph.cast` (or a copy: reshape, transpose, ...)."""
+ELEMENT_TYPES: tuple[Attribute, ...] = (
+    FLOAT_TYPES + INTEGER_TYPES + UNSIGNED_TYPES + LOW_PRECISION_TYPES
+)
 
 
 def is_tensor(attr: Attribute) -> TypeGuard[Tensor]:
@@ -60,7 +86,8 @@ def is_tensor(attr: Attribute) -> TypeGuard[Tensor]:
 
 @dataclass(frozen=True)
 class GraphTensorConstraint(AttrConstraint[Tensor]):
-    """A statically shaped `tensor<...>` of f16, bf16, f32, f64, i1, i8, i16, i32 or i64."""
+    """A statically shaped `tensor<...>` of f16, bf16, f32, f64, i1, i8..i64, ui8..ui64 or a
+    `LOW_PRECISION_TYPES` storage format (f8E4M3FN, i4, ...)."""
 
     def verify(self, attr: Attribute, constraint_context: VerificationContext) -> None:
         if not is_tensor(attr):

@@ -30,6 +30,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     IntegerType,
+    Signedness,
     TensorType,
 )
 from xdsl.ir import Attribute
@@ -55,6 +56,10 @@ _DTYPES: dict[Attribute, np.dtype[Any]] = {
     IntegerType(16): np.dtype("<i2"),
     IntegerType(32): np.dtype("<i4"),
     IntegerType(64): np.dtype("<i8"),
+    IntegerType(8, Signedness.UNSIGNED): np.dtype("<u1"),
+    IntegerType(16, Signedness.UNSIGNED): np.dtype("<u2"),
+    IntegerType(32, Signedness.UNSIGNED): np.dtype("<u4"),
+    IntegerType(64, Signedness.UNSIGNED): np.dtype("<u8"),
 }
 
 

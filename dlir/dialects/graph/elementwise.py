@@ -395,7 +395,9 @@ class ClipOp(SameTypeOp):
 
 @irdl_op_definition
 class CastOp(IRDLOperation):
-    """Convert every element to another element type; the shape is kept.
+    """Convert every element to another element type; the shape is kept. numpy's
+    `astype` (ml_dtypes' for f8E4M3FN ... f4E2M1FN, i4, ui4, i2, ui2: round to nearest
+    even, no saturation).
 
     %y = graph.cast %x : tensor<4x8xf32> to tensor<4x8xf16>
     """

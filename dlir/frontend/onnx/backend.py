@@ -7,6 +7,9 @@
 so the official suite runs on dlir: `onnx.backend.test.BackendTest(DlirBackend, __name__)`
 (`tests/onnx_backend/`, `benchmarks/onnx_backend.py`).
 
+bf16 arrays (ml_dtypes.bfloat16, as onnx gives them) are fed as float32, which holds bf16
+exactly, and outputs declared BFLOAT16 are returned as bfloat16 arrays.
+
 dlir compiles for static shapes and values known at import time (a Reshape's shape, a
 Slice's starts), but ONNX models may feed those as graph inputs. So a `DlirBackendRep`
 imports at `run` time: the graph inputs a converter needs as constants (found from the
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, cast
 
+import ml_dtypes
 import numpy as np
 from numpy.typing import NDArray
 from onnx import GraphProto, ModelProto, NodeProto, TensorProto, helper
@@ -62,10 +66,20 @@ class DlirBackendRep(BackendRep):
             program = self._build(feeds)
             key = self._key(feeds)  # `_build` may have bound more inputs
             self._programs[key] = program
-        args = [feeds[n] for n in self.input_names if n not in self.bound]
+        args = [_held(feeds[n]) for n in self.input_names if n not in self.bound]
         result = program(*args)
         results = cast(tuple[Any, ...], result) if isinstance(result, tuple) else (result,)
-        return tuple(np.asarray(r) for r in results)
+        return tuple(
+            np.asarray(r).astype(ml_dtypes.bfloat16)
+            if elem == TensorProto.BFLOAT16
+            else np.asarray(r)
+            for r, elem in zip(results, self._output_types(len(results)), strict=True)
+        )
+
+    def _output_types(self, count: int) -> list[int]:
+        """The ONNX element types of the graph's outputs (UNDEFINED when not declared)."""
+        declared = [o.type.tensor_type.elem_type for o in self.model.graph.output]
+        return (declared + [TensorProto.UNDEFINED] * count)[:count]
 
     def import_module(self, feeds: Mapping[str, Array]) -> IRModule:
         """The model imported with the inputs it needs as constants bound to `feeds`."""
@@ -109,6 +123,11 @@ class DlirBackendRep(BackendRep):
         return tuple(
             (n, feeds[n].dtype.str, feeds[n].shape, feeds[n].tobytes()) for n in sorted(self.bound)
         )
+
+
+def _held(array: Array) -> Array:
+    """An input as dlir holds it: a bf16 array (ml_dtypes) as float32, exactly."""
+    return array.astype(np.float32) if array.dtype == ml_dtypes.bfloat16 else array
 
 
 def graph_inputs_reaching(g: GraphProto, tensor: str) -> set[str]:

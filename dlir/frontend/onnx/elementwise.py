@@ -153,16 +153,42 @@ def _cast_target(ctx: NodeContext) -> int:
         raise ctx.error(f"'to' names no ONNX data type: '{name}'") from None
 
 
+_SATURATING: dict[int, float] = {
+    TensorProto.FLOAT8E4M3FN: 448.0,
+    TensorProto.FLOAT8E4M3FNUZ: 240.0,
+    TensorProto.FLOAT8E5M2: 57344.0,
+    TensorProto.FLOAT8E5M2FNUZ: 57344.0,
+}
+"""The fp8 targets of Cast's `saturate` (default 1): their largest finite value."""
+
+
 @converter("Cast")
 def cast(ctx: NodeContext) -> list[Value]:
+    """graph.cast (numpy's / ml_dtypes' astype: fp8 overflow is NaN or inf). A saturating
+    cast to fp8 (Cast-19's default) clips to the format's range first, as ONNX defines it:
+
+        Cast(x, to=FLOAT8E4M3FN) -> graph.cast (graph.clip x [-448, 448])
+    """
     to = _cast_target(ctx)
     target = element_type(to)
     if target is None:
         raise ctx.error(f"cannot cast to {onnx_type_name(to)} (supported: {SUPPORTED_TYPES})")
+    if to == TensorProto.FLOAT8E8M0:
+        raise ctx.error(
+            "cannot cast to float8e8m0: ONNX rounds it up (round_mode), dlir converts to "
+            "nearest; float8e8m0 converts from only"
+        )
     source = ctx.element_type(0)
     if not isinstance(source, AnyFloat | IntegerType):
         raise ctx.error(f"cannot cast from {source}")
-    return [ctx.cast(ctx.value(0), target)]
+    x = ctx.value(0)
+    largest = _SATURATING.get(to)
+    if largest is not None and ctx.attr_int("saturate", 1) and ctx.opset >= 19:
+        if isinstance(x, SSAValue):
+            x = ctx.emit(graph.ClipOp(x, -largest, largest))
+        else:
+            x = np.clip(x, -largest, largest)
+    return [ctx.cast(x, target)]
 
 
 @converter("Identity")

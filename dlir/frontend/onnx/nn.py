@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from math import ceil, prod
+from math import ceil, inf, prod
 
 import numpy as np
 from xdsl.ir import SSAValue
@@ -178,21 +178,117 @@ def matmul(ctx: NodeContext) -> list[Value]:
 
 @converter("MaxPool", "AveragePool")
 def pool(ctx: NodeContext) -> list[Value]:
-    rank = _spatial_rank(ctx, "poolings")
     x_shape = ctx.shape(0)
     kernel = ctx.attr_ints("kernel_shape")
     if kernel is None:
         raise ctx.error("kernel_shape is required")
+    if len(x_shape) == 5:
+        strides, dilations, pads = _window(ctx, x_shape[2:], kernel)
+        return [_pool3d(ctx, ctx.materialize(ctx.value(0)), kernel, strides, dilations, pads)]
+    rank = _spatial_rank(ctx, "poolings")
     strides, dilations, pads = _window(ctx, x_shape[2:], kernel)
     x = ctx.value(0)
     if rank == 1:
         x = ctx.reshape(x, (*x_shape[:2], 1, x_shape[2]))
         kernel, strides, dilations = _as_2d(kernel, 1), _as_2d(strides, 1), _as_2d(dilations, 1)
     y = _pool2d(ctx, ctx.materialize(x), kernel, strides, dilations, _pads_2d(pads, rank))
+    if ctx.node.op_type == "MaxPool" and ctx.output_used(1) and rank == 2:
+        indices = _max_pool_indices(ctx, ctx.materialize(x), y, kernel, strides, dilations, pads)
+        return [y, indices]
     if rank == 1:
         n, c, _, width = tensor_type(y).get_shape()
         return [ctx.reshape(y, (n, c, width))]
     return [y]
+
+
+def _max_pool_indices(
+    ctx: NodeContext,
+    x: SSAValue,
+    y: SSAValue,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    pads: Sequence[int],
+) -> SSAValue:
+    """MaxPool's Indices: where in `x` each maximum is, as a flat index into N x C x H x W
+    (storage_order 0: row-major; 1: `(n * C + c) * H * W + w * H + h`), the first one of
+    the window on ties. One strided slice of the (-inf) padded input per kernel position,
+    as `_dilated_pool`; a compare keeps the larger and a graph.where its index, a constant:
+
+        MaxPool(X) -> Y, Indices   ->  ..., %g = graph.greater %w1, %best ;
+                                       %i = graph.where %g, %idx1, %idx0 ; ...
+    """
+    n, c, h, w = tensor_type(x).get_shape()
+    out = tensor_type(y).get_shape()[2:]
+    top, left, bottom, right = pads
+    extra = [
+        max(0, (o - 1) * s + d * (k - 1) + 1 - (size + a + b))
+        for o, s, d, k, size, a, b in zip(
+            out, strides, dilations, kernel, (h, w), (top, left), (bottom, right), strict=True
+        )
+    ]
+    padded = ctx.emit(
+        graph.PadOp(x, [0, 0, top, left], [0, 0, bottom + extra[0], right + extra[1]], value=-inf)
+    )
+    column_major = ctx.attr_int("storage_order", 0) == 1
+    batch = np.arange(n).reshape(n, 1, 1, 1) * c + np.arange(c).reshape(1, c, 1, 1)
+    best: SSAValue | None = None
+    index: SSAValue | None = None
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            first = (i * dilations[0], j * dilations[1])
+            last = (
+                first[0] + strides[0] * (out[0] - 1) + 1,
+                first[1] + strides[1] * (out[1] - 1) + 1,
+            )
+            window = ctx.emit(
+                graph.SliceOp(padded, [0, 0, *first], [n, c, *last], [1, 1, *strides])
+            )
+            rows = np.arange(out[0]).reshape(1, 1, -1, 1) * strides[0] + first[0] - top
+            cols = np.arange(out[1]).reshape(1, 1, 1, -1) * strides[1] + first[1] - left
+            flat = batch * h * w + (cols * h + rows if column_major else rows * w + cols)
+            at = ctx.materialize(np.ascontiguousarray(flat.astype(np.int64)))
+            if best is None or index is None:
+                best, index = window, at
+                continue
+            larger = ctx.emit(graph.GreaterOp(window, best))
+            index = ctx.emit(graph.WhereOp(larger, at, index))
+            best = ctx.emit(graph.MaximumOp(best, window))
+    assert index is not None
+    return index
+
+
+def _pool3d(
+    ctx: NodeContext,
+    x: SSAValue,
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    pads: Sequence[int],
+) -> SSAValue:
+    """A pooling over N x C x D x H x W as two 2-D ones: max and average pooling are
+    separable (a window is a box, and with count_include_pad either way its count is the
+    product of the counts along each dim).
+
+        (N, C, D, H, W) -> (N, C*D, H, W) pooled over H, W by (kh, kw) -> (N, C, D, H'*W')
+        pooled over D by (kd, 1) -> (N, C, D', H'*W') -> (N, C, D', H', W')
+    """
+    n, c, d, h, w = tensor_type(x).get_shape()
+    d0, h0, w0, d1, h1, w1 = pads
+    flat = ctx.materialize(ctx.reshape(x, (n, c * d, h, w)))
+    y = _pool2d(ctx, flat, kernel[1:], strides[1:], dilations[1:], [h0, w0, h1, w1])
+    _, _, out_h, out_w = tensor_type(y).get_shape()
+    planes = ctx.materialize(ctx.reshape(y, (n, c, d, out_h * out_w)))
+    z = _pool2d(
+        ctx,
+        planes,
+        [kernel[0], 1],
+        [strides[0], 1],
+        [dilations[0], 1],
+        [d0, 0, d1, 0],
+    )
+    out_d = tensor_type(z).get_shape()[2]
+    return ctx.materialize(ctx.reshape(z, (n, c, out_d, out_h, out_w)))
 
 
 def _pool2d(
@@ -356,7 +452,10 @@ def _inference_only(ctx: NodeContext, why: str) -> None:
 
 @converter("BatchNormalization")
 def batch_norm(ctx: NodeContext) -> list[Value]:
-    """Inference form: `(x - mean) / sqrt(var + epsilon) * scale + B` per channel (axis 1)."""
+    """Inference form: `(x - mean) / sqrt(var + epsilon) * scale + B` per channel (axis 1).
+    Training mode (opset >= 14): `_batch_norm_training`."""
+    if ctx.opset >= 14 and ctx.attr_int("training_mode", 0):
+        return _batch_norm_training(ctx)
     _inference_only(ctx, "batch statistics")
     channels = ctx.shape(0)[1:2]
     element = ctx.element_type(0)
@@ -370,6 +469,41 @@ def batch_norm(ctx: NodeContext) -> list[Value]:
         stats.append(ctx.materialize(ctx.cast(ctx.value(i), element)))
     epsilon = ctx.attr_float("epsilon", 1e-5)
     return [ctx.emit(graph.BatchNormOp(ctx.input(0), *stats, epsilon=epsilon))]
+
+
+def _batch_norm_training(ctx: NodeContext) -> list[Value]:
+    """BatchNormalization with training_mode=1: normalised by the batch's own statistics
+    (mean and population variance over every axis but 1), and the running statistics
+    updated: `running = input * momentum + batch * (1 - momentum)`.
+
+        Y = scale * (x - mean_b) / sqrt(var_b + epsilon) + B,  outputs Y, running_mean, running_var
+    """
+    shape = ctx.shape(0)
+    channels = shape[1]
+    element = ctx.element_type(0)
+    axes = [0, *range(2, len(shape))]
+    per_channel = (channels, *([1] * (len(shape) - 2)))
+    x = ctx.input(0)
+    mean = ctx.emit(graph.ReduceMeanOp(x, axes, keepdims=True))
+    centered = ctx.emit(graph.SubOp(x, mean))
+    var = ctx.emit(
+        graph.ReduceMeanOp(ctx.emit(graph.MulOp(centered, centered)), axes, keepdims=True)
+    )
+    epsilon = ctx.attr_float("epsilon", 1e-5)
+    std = ctx.emit(graph.SqrtOp(ctx.emit(graph.AddOp(var, ctx.scalar(epsilon, element)))))
+    scale = ctx.materialize(ctx.reshape(ctx.cast(ctx.value(1), element), per_channel))
+    bias = ctx.materialize(ctx.reshape(ctx.cast(ctx.value(2), element), per_channel))
+    normalized = ctx.emit(graph.DivOp(centered, std))
+    y = ctx.emit(graph.AddOp(ctx.emit(graph.MulOp(normalized, scale)), bias))
+    momentum = ctx.attr_float("momentum", 0.9)
+    outputs: list[Value] = [y]
+    for i, batch in ((3, mean), (4, var)):
+        running = ctx.materialize(ctx.cast(ctx.value(i), element))
+        kept = ctx.emit(graph.MulOp(running, ctx.scalar(momentum, element)))
+        flat = ctx.materialize(ctx.reshape(batch, (channels,)))
+        fresh = ctx.emit(graph.MulOp(flat, ctx.scalar(1.0 - momentum, element)))
+        outputs.append(ctx.emit(graph.AddOp(kept, fresh)))
+    return outputs
 
 
 @converter("LayerNormalization")

@@ -1,21 +1,31 @@
 """ONNX element types as `graph` element types and numpy dtypes.
 
 TensorProto.FLOAT -> f32 (float32)      TensorProto.BOOL -> i1 (bool)
-TensorProto.INT64 -> i64 (int64)        TensorProto.UINT8 -> unsupported (an error)
+TensorProto.INT64 -> i64 (int64)        TensorProto.UINT8 -> ui8 (uint8)
+TensorProto.FLOAT8E4M3FN -> f8E4M3FN (ml_dtypes.float8_e4m3fn, one byte per element)
+TensorProto.INT4 -> i4 (ml_dtypes.int4, one byte per element)   STRING -> unsupported (an error)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import ml_dtypes
 import numpy as np
 from onnx import TensorProto
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    Float4E2M1FNType,
+    Float8E4M3FNType,
+    Float8E4M3FNUZType,
+    Float8E5M2FNUZType,
+    Float8E5M2Type,
+    Float8E8M0FNUType,
     Float16Type,
     Float32Type,
     Float64Type,
     IntegerType,
+    Signedness,
 )
 from xdsl.ir import Attribute
 
@@ -29,6 +39,20 @@ _ELEMENT_TYPES: dict[int, Attribute] = {
     TensorProto.INT16: IntegerType(16),
     TensorProto.INT32: IntegerType(32),
     TensorProto.INT64: IntegerType(64),
+    TensorProto.UINT8: IntegerType(8, Signedness.UNSIGNED),
+    TensorProto.UINT16: IntegerType(16, Signedness.UNSIGNED),
+    TensorProto.UINT32: IntegerType(32, Signedness.UNSIGNED),
+    TensorProto.UINT64: IntegerType(64, Signedness.UNSIGNED),
+    TensorProto.FLOAT8E4M3FN: Float8E4M3FNType(),
+    TensorProto.FLOAT8E4M3FNUZ: Float8E4M3FNUZType(),
+    TensorProto.FLOAT8E5M2: Float8E5M2Type(),
+    TensorProto.FLOAT8E5M2FNUZ: Float8E5M2FNUZType(),
+    TensorProto.FLOAT8E8M0: Float8E8M0FNUType(),
+    TensorProto.FLOAT4E2M1: Float4E2M1FNType(),
+    TensorProto.INT4: IntegerType(4),
+    TensorProto.INT2: IntegerType(2),
+    TensorProto.UINT4: IntegerType(4, Signedness.UNSIGNED),
+    TensorProto.UINT2: IntegerType(2, Signedness.UNSIGNED),
 }
 
 # bf16 has no numpy dtype: its values are held in float32, as the interpreter does.
@@ -42,9 +66,27 @@ _DTYPES: dict[Attribute, np.dtype[Any]] = {
     IntegerType(16): np.dtype(np.int16),
     IntegerType(32): np.dtype(np.int32),
     IntegerType(64): np.dtype(np.int64),
+    IntegerType(8, Signedness.UNSIGNED): np.dtype(np.uint8),
+    IntegerType(16, Signedness.UNSIGNED): np.dtype(np.uint16),
+    IntegerType(32, Signedness.UNSIGNED): np.dtype(np.uint32),
+    IntegerType(64, Signedness.UNSIGNED): np.dtype(np.uint64),
+    Float8E4M3FNType(): np.dtype(ml_dtypes.float8_e4m3fn),
+    Float8E4M3FNUZType(): np.dtype(ml_dtypes.float8_e4m3fnuz),
+    Float8E5M2Type(): np.dtype(ml_dtypes.float8_e5m2),
+    Float8E5M2FNUZType(): np.dtype(ml_dtypes.float8_e5m2fnuz),
+    Float8E8M0FNUType(): np.dtype(ml_dtypes.float8_e8m0fnu),
+    Float4E2M1FNType(): np.dtype(ml_dtypes.float4_e2m1fn),
+    IntegerType(4): np.dtype(ml_dtypes.int4),
+    IntegerType(2): np.dtype(ml_dtypes.int2),
+    IntegerType(4, Signedness.UNSIGNED): np.dtype(ml_dtypes.uint4),
+    IntegerType(2, Signedness.UNSIGNED): np.dtype(ml_dtypes.uint2),
 }
 
-SUPPORTED_TYPES = "float, double, float16, bfloat16, bool, int8, int16, int32, int64"
+SUPPORTED_TYPES = (
+    "float, double, float16, bfloat16, bool, int8..int64, uint8..uint64, float8e4m3fn, "
+    "float8e4m3fnuz, float8e5m2, float8e5m2fnuz, float8e8m0, float4e2m1, int4, uint4, "
+    "int2, uint2"
+)
 
 
 def onnx_type_name(elem_type: int) -> str:

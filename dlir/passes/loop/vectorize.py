@@ -114,6 +114,7 @@ from dlir.passes.loop.utils import (
 )
 from dlir.passes.lowering.arith_to_llvm import vector_fcmp
 from dlir.passes.lowering.float_builder import select_ops
+from dlir.passes.lowering.types import is_unsigned
 from dlir.passes.manager import statistic
 
 # The combining ops of a reduction and their identities.
@@ -558,6 +559,10 @@ class _Builder:
             value = ops[-1].results[0]
         elif isinstance(op, arith.CmpiOp):
             # %c = arith.cmpi slt, %a, %b : i32 -> %c = llvm.icmp "slt" %av, %bv : vector<Nxi32>
+            lhs_type = op.lhs.type
+            if is_unsigned(lhs_type):
+                # ui8..ui64: llvm.icmp takes signless vectors only
+                raise NotVectorizable(f"arith.cmpi on {op.lhs.type} has no vector form")
             predicate = IntegerAttr(op.predicate.value.data, i64)
             ops.append(llvm.ICmpOp(self.vec(op.lhs), self.vec(op.rhs), predicate))
             value = ops[-1].results[0]

@@ -1,6 +1,8 @@
 """Type mapping shared by the loop -> llvm patterns: index -> i64, memref -> !llvm.ptr.
 
 index -> i64    memref<4x8xf32> -> !llvm.ptr    vector<8xf32> -> vector<8xf32>
+ui8 -> i8 (llvm integers are signless: the unsigned ops carry the signedness)
+f8E4M3FN, f8E5M2, ..., f4E2M1FN -> i8 (their bits; `low_precision.py` converts them)
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerType,
     MemRefType,
+    ReducedPrecisionFloatType,
+    Signedness,
     VectorType,
     i64,
 )
@@ -26,9 +30,30 @@ def llvm_type(type: Attribute) -> Attribute:
         return i64
     if isinstance(type, MemRefType):
         return LLVMPointerType()
-    if isa(type, VectorType[Attribute]) and isinstance(type.element_type, IndexType):
-        return VectorType(i64, type.get_shape())
+    if isa(type, VectorType[Attribute]):
+        element = llvm_type(type.element_type)
+        if element != type.element_type:
+            return VectorType(element, type.get_shape())
+        return type
+    if is_unsigned(type):
+        return IntegerType(int_bits(type))
+    if isinstance(type, ReducedPrecisionFloatType) and type.bitwidth <= 8:
+        return IntegerType(8)
     return type
+
+
+_UNSIGNED = frozenset(IntegerType(w, Signedness.UNSIGNED) for w in (2, 4, 8, 16, 32, 64))
+
+
+def int_bits(type: Attribute) -> int:
+    """The bit width of an integer type."""
+    assert isa(type, IntegerType[int, Signedness])
+    return type.bitwidth
+
+
+def is_unsigned(type: Attribute) -> bool:
+    """ui2..ui64: a signedness llvm integers do not have."""
+    return type in _UNSIGNED
 
 
 def byte_size(type: Attribute) -> int:
@@ -41,7 +66,7 @@ def byte_size(type: Attribute) -> int:
     if isinstance(type, IntegerType):
         return max(1, (type.bitwidth + 7) // 8)
     if isinstance(type, AnyFloat):
-        return type.bitwidth // 8
+        return max(1, type.bitwidth // 8)
     raise DiagnosticException(
         f"no byte size for buffer element type {type}: expected an integer, float or index"
     )

@@ -70,6 +70,14 @@ def integer_type(t: Attribute) -> IntegerType[int, Signedness]:
     return t
 
 
+def is_unsigned(t: Attribute) -> bool:
+    """ui8..ui64 (and ui4, ui2): unsigned division, compares, min/max and conversions."""
+    return t in _UNSIGNED
+
+
+_UNSIGNED = frozenset(IntegerType(w, Signedness.UNSIGNED) for w in (2, 4, 8, 16, 32, 64))
+
+
 def is_bool(t: Attribute) -> bool:
     """i1: numpy's bool, whose `+` is `or` and `*` is `and`."""
     return isinstance(t, IntegerType) and t.bitwidth == 1
@@ -86,10 +94,12 @@ def bitwidth(t: Attribute) -> int:
 
 
 def int_range(t: Attribute) -> tuple[int, int]:
-    """The signed range of an integer type (i1: 0 and 1, as numpy's bool)."""
+    """The range of an integer type (i1: 0 and 1, as numpy's bool; ui8: 0 and 255)."""
     width = bitwidth(t)
     if width == 1:
         return 0, 1
+    if is_unsigned(t):
+        return 0, 2**width - 1
     return -(2 ** (width - 1)), 2 ** (width - 1) - 1
 
 
@@ -156,6 +166,13 @@ def constant(body: StageBody, value: float, t: Attribute) -> SSAValue:
         return body.index(int(value))
     int_type = integer_type(t)
     number = int(value != 0) if int_type.bitwidth == 1 else int(value)
+    if is_unsigned(int_type):
+        # arith.constant takes signless integers only: an index constant (the two's
+        # complement reading of `number`), truncated by index_cast
+        width = int_type.bitwidth
+        number %= 2**width
+        signed = number - 2**width if number >= 2 ** (width - 1) else number
+        return body.insert(arith.IndexCastOp(body.index(signed), int_type)).result
     return body.insert(arith.ConstantOp(IntegerAttr(number, int_type))).result
 
 
@@ -166,7 +183,8 @@ def binary(body: StageBody, kind: Binary, lhs: SSAValue, rhs: SSAValue) -> SSAVa
     """`lhs <kind> rhs` with numpy's semantics for the operands' element type.
 
     Floats: addf, subf, mulf, divf, maximumf/minimumf (NaN propagates, as np.maximum).
-    Integers: addi, subi, muli, divsi (truncating, see `divide_int`), maxsi/minsi. i1 (numpy bool): add and
+    Integers: addi, subi, muli, divsi (truncating, see `divide_int`), maxsi/minsi; unsigned
+    ones divui (`divide_uint`), maxui/minui. i1 (numpy bool): add and
     max are `or`, mul, div and min are `and`, sub is `xor` (numpy has no bool subtract).
     """
     t = lhs.type
@@ -191,7 +209,10 @@ def binary(body: StageBody, kind: Binary, lhs: SSAValue, rhs: SSAValue) -> SSAVa
         }
         return body.insert(bool_ops[kind](lhs, rhs)).result
     if kind == "div":
-        return divide_int(body, lhs, rhs)
+        return divide_uint(body, lhs, rhs) if is_unsigned(t) else divide_int(body, lhs, rhs)
+    if is_unsigned(t) and kind in ("max", "min"):
+        op = arith.MaxUIOp(lhs, rhs) if kind == "max" else arith.MinUIOp(lhs, rhs)
+        return body.insert(op).result
     int_ops = {
         "add": arith.AddiOp,
         "sub": arith.SubiOp,
@@ -218,6 +239,17 @@ def divide_int(body: StageBody, lhs: SSAValue, rhs: SSAValue) -> SSAValue:
     quotient = body.insert(arith.DivSIOp(lhs, divisor)).result
     negated = body.insert(arith.SubiOp(zero, lhs)).result
     quotient = select(body, by_minus_one, negated, quotient)
+    return select(body, by_zero, zero, quotient)
+
+
+def divide_uint(body: StageBody, lhs: SSAValue, rhs: SSAValue) -> SSAValue:
+    """`lhs / rhs` on unsigned integers, `x / 0` = 0 as numpy:
+    select(y == 0, 0, divui(x, select(y == 0, 1, y)))."""
+    t = lhs.type
+    zero = constant(body, 0, t)
+    by_zero = cmpi(body, "eq", rhs, zero)
+    divisor = select(body, by_zero, constant(body, 1, t), rhs)
+    quotient = body.insert(arith.DivUIOp(lhs, divisor)).result
     return select(body, by_zero, zero, quotient)
 
 

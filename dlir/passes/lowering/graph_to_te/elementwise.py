@@ -17,7 +17,13 @@ import math as pymath
 from collections.abc import Sequence
 
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import Float32Type, IndexType
+from xdsl.dialects.builtin import (
+    Float32Type,
+    Float64Type,
+    IndexType,
+    IntegerType,
+    ReducedPrecisionFloatType,
+)
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from dlir.dialects import graph
@@ -36,6 +42,7 @@ from dlir.passes.lowering.graph_to_te.common import (
     integer_type,
     is_bool,
     is_float,
+    is_unsigned,
     read_broadcast,
     select,
     shape_of,
@@ -79,7 +86,8 @@ _COMPARE: dict[type[Operation], tuple[str, str, str]] = {
 
 @te_definition(*_COMPARE)
 def compare(op: CompareOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> list[SSAValue]:
-    """`Y[i] = X0[bcast(i)] <cmp> X1[bcast(i)]`, an i1: cmpf (ordered) or cmpi (signed)."""
+    """`Y[i] = X0[bcast(i)] <cmp> X1[bcast(i)]`, an i1: cmpf (ordered) or cmpi (signed;
+    unsigned on i1 and ui8..ui64)."""
     shape = shape_of(op.result)
     float_predicate, int_predicate, bool_predicate = _COMPARE[type(op)]
 
@@ -88,7 +96,8 @@ def compare(op: CompareOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> lis
         rhs = read_broadcast(body, inputs[1], idx, shape)
         if is_float(lhs.type):
             return cmpf(body, float_predicate, lhs, rhs)
-        return cmpi(body, bool_predicate if is_bool(lhs.type) else int_predicate, lhs, rhs)
+        unsigned = is_bool(lhs.type) or is_unsigned(lhs.type)
+        return cmpi(body, bool_predicate if unsigned else int_predicate, lhs, rhs)
 
     return [elementwise(kb, "Y", shape, element)]
 
@@ -272,10 +281,18 @@ def cast(op: graph.CastOp, kb: KernelBuilder, inputs: Sequence[SSAValue]) -> lis
 
 
 def convert(body: StageBody, x: SSAValue, target: Attribute) -> SSAValue:
-    """`x` converted to the scalar type `target` with numpy's `astype` semantics."""
+    """`x` converted to the scalar type `target` with numpy's `astype` semantics (ml_dtypes'
+    for the storage formats: f8E4M3FN ... and f4E2M1FN round to nearest even through f32,
+    without saturating; i4/i2 wrap)."""
     source = x.type
     if source == target:
         return x
+    if is_storage_float(source):  # f8E4M3FN, ...: every conversion goes through f32
+        return convert(body, body.insert(arith.ExtFOp(x, Float32Type())).result, target)
+    if is_storage_float(target):
+        if source != Float32Type():
+            x = convert(body, x, Float32Type())
+        return body.insert(arith.TruncFOp(x, target)).result
     if is_bool(target):
         zero = constant(body, 0, source)
         return cmpf(body, "une", x, zero) if is_float(source) else cmpi(body, "ne", x, zero)
@@ -287,12 +304,34 @@ def convert(body: StageBody, x: SSAValue, target: Attribute) -> SSAValue:
             return body.insert(arith.ExtFOp(x, target)).result
         return body.insert(arith.TruncFOp(x, target)).result
     if is_float(source):
+        if bitwidth(source) < 32 and (is_unsigned(target) or bitwidth(target) < 8):
+            x = body.insert(arith.ExtFOp(x, Float32Type())).result  # exact
+        if is_unsigned(target) and bitwidth(target) == 64:
+            return body.insert(arith.FPToUIOp(x, integer_type(target))).result
+        if is_unsigned(target) or bitwidth(target) < 8:
+            # numpy: through a wide signed integer, then wrapped (ml_dtypes' int4 alike)
+            wide = body.insert(arith.FPToSIOp(x, IntegerType(64))).result
+            return convert(body, wide, target)
         return body.insert(arith.FPToSIOp(x, integer_type(target))).result
     if is_bool(source):  # true is 1, not i1's signed -1
         return select(body, x, constant(body, 1, target), constant(body, 0, target))
     if is_float(target):
+        if is_unsigned(source) and bitwidth(target) < 32:  # through f64: exact, then rounded
+            wide = body.insert(arith.UIToFPOp(x, Float64Type())).result
+            return convert(body, wide, target)
+        if is_unsigned(source):
+            return body.insert(arith.UIToFPOp(x, target)).result
         return body.insert(arith.SIToFPOp(x, target)).result
-    # Sign-extend or wrap through index (index_cast is signed); xDSL 0.74's arith.extsi
-    # is not marked Pure, and stage bodies must be side-effect free.
+    # Sign- or zero-extend, or wrap, through index (index_cast is signed); xDSL 0.74's
+    # arith.extsi/extui are not marked Pure, and stage bodies must be side-effect free.
     wide = body.insert(arith.IndexCastOp(x, IndexType())).result
+    if is_unsigned(source) and bitwidth(source) < 64:
+        mask = body.index(2 ** bitwidth(source) - 1)
+        wide = body.insert(arith.AndIOp(wide, mask)).result
     return body.insert(arith.IndexCastOp(wide, target)).result
+
+
+def is_storage_float(t: Attribute) -> bool:
+    """f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ, f8E8M0FNU, f4E2M1FN: formats stored as
+    bits and converted through f32."""
+    return isinstance(t, ReducedPrecisionFloatType) and t.bitwidth <= 8

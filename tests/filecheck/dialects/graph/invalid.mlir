@@ -23,9 +23,9 @@ func.func @dynamic_operand(%a: tensor<?x8xf32>) {
 
 // -----
 
-func.func @element_type(%a: tensor<4xui8>) {
-  // expected-error @+1 {{unsupported element type ui8 in tensor<4xui8>}}
-  %0 = "graph.relu"(%a) : (tensor<4xui8>) -> tensor<4xui8>
+func.func @element_type(%a: tensor<4xf80>) {
+  // expected-error @+1 {{unsupported element type f80 in tensor<4xf80>}}
+  %0 = "graph.relu"(%a) : (tensor<4xf80>) -> tensor<4xf80>
   func.return
 }
 
@@ -585,5 +585,53 @@ func.func @lrn_rank(%x: tensor<4xf32>) {
 func.func @lrn_integer(%x: tensor<1x4x3x3xi32>) {
   // expected-error @+1 {{expected a floating-point element type, found i32}}
   %0 = graph.lrn %x size 3 alpha 1.0e-04 beta 0.75 bias 1.0 : tensor<1x4x3x3xi32>
+  func.return
+}
+
+// -----
+
+func.func @layout_block_does_not_divide(%x: tensor<1x12x4x4xf32>) {
+  // expected-error @+1 {{block 16 of layout NCHW16c does not divide C = 12}}
+  %0 = graph.layout_transform %x src "NCHW" dst "NCHW16c" : tensor<1x12x4x4xf32> -> tensor<1x1x4x4x16xf32>
+  func.return
+}
+
+// -----
+
+func.func @layout_bad_name(%x: tensor<1x16x4x4xf32>) {
+  // expected-error @+1 {{invalid layout "NCHWc16" at "c16": expected upper-case primal axes, each optionally blocked once by "<size><lower-case>" (e.g. "NCHW", "NCHW16c")}}
+  %0 = graph.layout_transform %x src "NCHW" dst "NCHWc16" : tensor<1x16x4x4xf32> -> tensor<1x1x4x4x16xf32>
+  func.return
+}
+
+// -----
+
+func.func @layout_other_axes(%x: tensor<1x16x4x4xf32>) {
+  // expected-error @+1 {{layouts "NCHW" and "NCDW" have different primal axes}}
+  %0 = graph.layout_transform %x src "NCHW" dst "NCDW" : tensor<1x16x4x4xf32> -> tensor<1x16x4x4xf32>
+  func.return
+}
+
+// -----
+
+func.func @layout_block_size(%x: tensor<1x2x4x4x8xf32>) {
+  // expected-error @+1 {{dim 16c of layout NCHW16c has size 8}}
+  %0 = graph.layout_transform %x src "NCHW16c" dst "NCHW" : tensor<1x2x4x4x8xf32> -> tensor<1x32x4x4xf32>
+  func.return
+}
+
+// -----
+
+func.func @conv_nchwc_channels(%x: tensor<1x2x5x5x16xf32>, %w: tensor<1x4x3x3x8x8xf32>) {
+  // expected-error @+1 {{input channels differ: input 2x16 vs weight 4x8}}
+  %0 = graph.conv2d_nchwc %x, %w : (tensor<1x2x5x5x16xf32>, tensor<1x4x3x3x8x8xf32>) -> tensor<1x1x3x3x8xf32>
+  func.return
+}
+
+// -----
+
+func.func @conv_nchwc_result(%x: tensor<1x2x5x5x16xf32>, %w: tensor<1x2x3x3x16x8xf32>) {
+  // expected-error @+1 {{result type expected tensor<1x1x3x3x8xf32>, found tensor<1x1x5x5x8xf32>}}
+  %0 = graph.conv2d_nchwc %x, %w : (tensor<1x2x5x5x16xf32>, tensor<1x2x3x3x16x8xf32>) -> tensor<1x1x5x5x8xf32>
   func.return
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -177,3 +178,72 @@ def test_where_broadcasts_three_ways(check: Check) -> None:
         helper.make_node("Where", ["c", "x", "y"], ["z"]),
     ]
     check(make_model(nodes, {"x": x, "y": y}), {"x": x, "y": y})
+
+
+_FP8_EDGES = np.array(
+    [
+        0.0,
+        -0.0,
+        1.0,
+        -2.5,
+        448.0,
+        460.0,
+        465.0,
+        1000.0,
+        -1e6,
+        57344.0,
+        61440.0,
+        2.0**-9,
+        2.0**-10,
+        3 * 2.0**-10,
+        1e-9,
+        np.inf,
+        -np.inf,
+        np.nan,
+    ],
+    dtype=np.float32,
+)
+
+
+@pytest.mark.parametrize(
+    "to",
+    [
+        TensorProto.FLOAT8E4M3FN,
+        TensorProto.FLOAT8E4M3FNUZ,
+        TensorProto.FLOAT8E5M2,
+        TensorProto.FLOAT8E5M2FNUZ,
+    ],
+)
+@pytest.mark.parametrize("saturate", [0, 1])
+@pytest.mark.parametrize("compile", [False, True])
+def test_cast_to_float8(to: int, saturate: int, compile: bool) -> None:
+    """Cast-19 to fp8: saturating (a clip first) or not (NaN / inf on overflow), bit for
+    bit as onnx's reference."""
+    node = helper.make_node("Cast", ["x"], ["y"], to=to, saturate=saturate)
+    model = make_model(node, {"x": _FP8_EDGES}, opset=19)
+    (expected,), (got,) = run_both(model, {"x": _FP8_EDGES}, compile)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.view(np.uint8), expected.view(np.uint8))
+
+
+@pytest.mark.parametrize("compile", [False, True])
+def test_cast_from_float8_and_int4(compile: bool) -> None:
+    codes = np.arange(256, dtype=np.uint8).view(ml_dtypes.float8_e5m2)
+    nibbles = (np.arange(32) % 16).astype(np.uint8).view(ml_dtypes.int4)
+    nodes = [
+        helper.make_node("Cast", ["a"], ["y"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["b"], ["z"], to=TensorProto.FLOAT16),
+    ]
+    feeds = {"a": codes, "b": nibbles}
+    expected, got = run_both(make_model(nodes, feeds, outputs=["y", "z"]), feeds, compile)
+    for e, g in zip(expected, got, strict=True):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+@pytest.mark.parametrize("op", ["Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater"])
+def test_unsigned_binary(check: Check, op: str) -> None:
+    a = np.random.default_rng(1).integers(0, 256, (3, 5), dtype=np.uint8)
+    b = np.random.default_rng(2).integers(0, 256, (5,), dtype=np.uint8)
+    node = helper.make_node(op, ["a", "b"], ["y"])
+    check(make_model(node, {"a": a, "b": b}, opset=14), {"a": a, "b": b}, compile=True)
