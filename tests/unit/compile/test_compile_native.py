@@ -250,6 +250,30 @@ CASES: dict[str, list[Case]] = {
             [F32((3, 4, 7, 7)), F32((6, 2, 3, 3))],
         ),
     ],
+    "conv2d_nchwc": [
+        Case(
+            "conv2d_nchwc_pad_bias",
+            lambda x, w, b: graph.Conv2dNchwcOp(x, w, b, pads=(1, 1, 1, 1)),
+            [F32((1, 2, 7, 7, 8)), F32((3, 2, 3, 3, 8, 8)), F32((3, 8))],
+        ),
+        Case(
+            "conv2d_nchwc_stride_asym_pad",
+            lambda x, w: graph.Conv2dNchwcOp(x, w, strides=(2, 2), pads=(0, 1, 2, 1)),
+            [F32((2, 1, 9, 8, 16)), F32((2, 1, 3, 2, 16, 8))],
+        ),
+    ],
+    "layout_transform": [
+        Case(
+            "layout_transform_block",
+            lambda x: graph.LayoutTransformOp(x, "NCHW", "NCHW8c"),
+            [F32((2, 16, 3, 5))],
+        ),
+        Case(
+            "layout_transform_unblock",
+            lambda x: graph.LayoutTransformOp(x, "NCHW16c", "NCHW"),
+            [F32((1, 2, 7, 3, 16))],
+        ),
+    ],
     "max_pool2d": [
         Case("max_pool2d", lambda x: graph.MaxPool2dOp(x, 2, strides=2), [F32((2, 3, 8, 8))]),
         Case(
