@@ -43,7 +43,8 @@ class InterpreterError(Exception):
     """The IR cannot be interpreted on these inputs: says what is wrong and what would be legal."""
 
 
-_DTYPES: dict[Attribute, np.dtype[Any]] = {
+DTYPES: dict[Attribute, np.dtype[Any]] = {
+    # The numpy dtype holding values of each element type (also the ONNX importer's).
     Float16Type(): np.dtype(np.float16),
     BFloat16Type(): np.dtype(np.float32),  # held in f32, rounded to bf16 (see `conform`)
     Float32Type(): np.dtype(np.float32),
@@ -79,7 +80,7 @@ def element_type(t: Attribute) -> Attribute:
 def dtype_of(t: Attribute) -> np.dtype[Any]:
     """The numpy dtype that holds values of type `t` (a tensor's element type, or a scalar type)."""
     elem = element_type(t)
-    dtype = _DTYPES.get(elem)
+    dtype = DTYPES.get(elem)
     if dtype is None:
         raise InterpreterError(
             f"cannot interpret values of type {t}: element types are f16, bf16, f32, f64, "

@@ -42,7 +42,6 @@ from dlir.dialects.graph.common import (
     I64Array,
     Shape,
     Tensor,
-    check_count,
     check_rank,
     check_result_type,
     check_same_element_type,
@@ -51,6 +50,7 @@ from dlir.dialects.graph.common import (
     tensor_type,
 )
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
+from dlir.dialects.graph.nn import check_window_attrs
 
 _TOKEN = re.compile(r"([A-Z])|([1-9][0-9]*)([a-z])")
 
@@ -271,17 +271,7 @@ class Conv2dNchwcOp(IRDLOperation):
         check_rank("input (NCHW[bi]c)", input, 5)
         check_rank("weight (OIHW[bi]i[bo]o)", weight, 6)
         check_same_element_type(input, weight, *([] if bias is None else [bias]))
-        for what, values, count in (
-            ("strides", strides, 2),
-            ("pads", pads, 4),
-            ("dilations", dilations, 2),
-        ):
-            check_count(what, values, count)
-        if min(strides) < 1 or min(dilations) < 1 or min(pads) < 0:
-            raise VerifyException(
-                f"strides and dilations must be positive and pads non-negative, found "
-                f"{list(strides)}, {list(dilations)} and {list(pads)}"
-            )
+        check_window_attrs(strides, pads, dilations)
         n, c_outer, h, w, c_block = input.get_shape()
         o_outer, wc_outer, kh, kw, wc_block, o_block = weight.get_shape()
         if (wc_outer, wc_block) != (c_outer, c_block):

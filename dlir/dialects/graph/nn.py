@@ -66,7 +66,7 @@ def _pads4(value: int | Sequence[int]) -> tuple[int, int, int, int]:
     return top, left, bottom, right
 
 
-def _check_window_attrs(
+def check_window_attrs(
     strides: Shape, pads: Shape, dilations: Shape = (1, 1), kernel: Shape = (1, 1)
 ) -> None:
     for what, values, count in (
@@ -226,7 +226,7 @@ class Conv2dOp(IRDLOperation):
         check_rank("input", input, 4)
         check_rank("weight", weight, 4)
         check_same_element_type(input, weight, *([] if bias is None else [bias]))
-        _check_window_attrs(strides, pads, dilations)
+        check_window_attrs(strides, pads, dilations)
         n, c, h, w = input.get_shape()
         o, ci, kh, kw = weight.get_shape()
         if groups < 1 or c % groups or o % groups:
@@ -300,7 +300,7 @@ class Pool2dOp(IRDLOperation):
         input: Tensor, kernel: Shape, strides: Shape, pads: Shape, ceil_mode: bool
     ) -> Tensor:
         check_rank("input", input, 4)
-        _check_window_attrs(strides, pads, kernel=kernel)
+        check_window_attrs(strides, pads, kernel=kernel)
         top, left, bottom, right = pads
         if max(top, bottom) >= kernel[0] or max(left, right) >= kernel[1]:
             raise VerifyException(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 from onnx import TensorProto
 from xdsl.dialects.builtin import (
@@ -24,10 +23,13 @@ from xdsl.dialects.builtin import (
     Float16Type,
     Float32Type,
     Float64Type,
+    IndexType,
     IntegerType,
     Signedness,
 )
 from xdsl.ir import Attribute
+
+from dlir.interpreter.common import DTYPES
 
 _ELEMENT_TYPES: dict[int, Attribute] = {
     TensorProto.FLOAT: Float32Type(),
@@ -57,29 +59,7 @@ _ELEMENT_TYPES: dict[int, Attribute] = {
 
 # bf16 has no numpy dtype: its values are held in float32, as the interpreter does.
 _DTYPES: dict[Attribute, np.dtype[Any]] = {
-    Float32Type(): np.dtype(np.float32),
-    Float64Type(): np.dtype(np.float64),
-    Float16Type(): np.dtype(np.float16),
-    BFloat16Type(): np.dtype(np.float32),
-    IntegerType(1): np.dtype(np.bool_),
-    IntegerType(8): np.dtype(np.int8),
-    IntegerType(16): np.dtype(np.int16),
-    IntegerType(32): np.dtype(np.int32),
-    IntegerType(64): np.dtype(np.int64),
-    IntegerType(8, Signedness.UNSIGNED): np.dtype(np.uint8),
-    IntegerType(16, Signedness.UNSIGNED): np.dtype(np.uint16),
-    IntegerType(32, Signedness.UNSIGNED): np.dtype(np.uint32),
-    IntegerType(64, Signedness.UNSIGNED): np.dtype(np.uint64),
-    Float8E4M3FNType(): np.dtype(ml_dtypes.float8_e4m3fn),
-    Float8E4M3FNUZType(): np.dtype(ml_dtypes.float8_e4m3fnuz),
-    Float8E5M2Type(): np.dtype(ml_dtypes.float8_e5m2),
-    Float8E5M2FNUZType(): np.dtype(ml_dtypes.float8_e5m2fnuz),
-    Float8E8M0FNUType(): np.dtype(ml_dtypes.float8_e8m0fnu),
-    Float4E2M1FNType(): np.dtype(ml_dtypes.float4_e2m1fn),
-    IntegerType(4): np.dtype(ml_dtypes.int4),
-    IntegerType(2): np.dtype(ml_dtypes.int2),
-    IntegerType(4, Signedness.UNSIGNED): np.dtype(ml_dtypes.uint4),
-    IntegerType(2, Signedness.UNSIGNED): np.dtype(ml_dtypes.uint2),
+    element: dtype for element, dtype in DTYPES.items() if not isinstance(element, IndexType)
 }
 
 SUPPORTED_TYPES = (

@@ -355,6 +355,32 @@ def _blocked_contraction(s: StageSchedule, info: StageInfo, options: Options) ->
     return order
 
 
+def place_channel_tile(
+    s: StageSchedule,
+    tile: StageSchedule,
+    info: StageInfo,
+    outer_loops: Sequence[str],
+    column_loops: tuple[str, str, str | None],
+    columns: int,
+    channel: int,
+) -> None:
+    """Order the stage (outer loops, column block, channel vector, columns in the block) and
+    compute its register tile at the column block: columns unrolled, channels vectorized
+    innermost.
+
+        (n, oo, y, xo, oi, xi)   tile at xo: (n, y, rc, ry, rx, x unrolled, c vectorized)
+    """
+    xo, oi, xi = column_loops
+    names, x = info.names, info.n_spatial - 1
+    s.reorder(*outer_loops, xo, oi, *([xi] if xi else []))
+    tile.compute_at(s, xo)
+    kept = [names[n] for n in range(x) if n != channel]
+    tile.reorder(*kept, *names[info.n_spatial :], names[x], names[channel])
+    if columns > 1:
+        tile.unroll(names[x])
+    tile.vectorize(names[channel])
+
+
 def _blocked_convolution(s: StageSchedule, info: StageInfo, options: Options) -> None:
     # Y[n, o, y, x] = sum over c, ry, rx of P[n, c, y + ry, x + rx] * W[o, c, ry, rx]
     #   -> W_packed[o / 16, c, ry, rx, o % 16] = W[o, c, ry, rx]   (NCHW16c weights, at root)
@@ -390,13 +416,7 @@ def _blocked_convolution(s: StageSchedule, info: StageInfo, options: Options) ->
     oo, oi = s.split(names[channel], block)
     xo, xi = s.split(names[x], columns) if columns > 1 else (names[x], None)
     outer_loops = [oo if n == channel else names[n] for n in range(x)]
-    s.reorder(*outer_loops, xo, oi, *([xi] if xi else []))
-    tile.compute_at(s, xo)
-    kept = [names[n] for n in range(x) if n != channel]
-    tile.reorder(*kept, *names[info.n_spatial :], names[x], names[channel])
-    if columns > 1:
-        tile.unroll(names[x])
-    tile.vectorize(names[channel])
+    place_channel_tile(s, tile, info, outer_loops, (xo, oi, xi), columns, channel)
     outer_extents = [extents[n] // block if n == channel else extents[n] for n in range(x)]
     _parallel_outermost(s, outer_loops, outer_extents, len(outer_loops), options)
 

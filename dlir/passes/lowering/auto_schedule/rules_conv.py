@@ -143,13 +143,7 @@ def _grouped_blocked(s: StageSchedule, info: StageInfo, options: rules.Options) 
         else:
             outer_loops.append(names[n])
             outer_extents.append(extents[n])
-    s.reorder(*outer_loops, xo, oi, *([xi] if xi else []))
-    tile.compute_at(s, xo)
-    kept = [names[n] for n in range(x) if n != channel]
-    tile.reorder(*kept, *names[info.n_spatial :], names[x], names[channel])
-    if columns > 1:
-        tile.unroll(names[x])
-    tile.vectorize(names[channel])
+    rules.place_channel_tile(s, tile, info, outer_loops, (xo, oi, xi), columns, channel)
     _parallel_first(s, outer_loops, outer_extents, options)
 
 
