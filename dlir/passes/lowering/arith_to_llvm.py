@@ -58,7 +58,7 @@ from dlir.passes.lowering.float_builder import (
 )
 from dlir.passes.lowering.math_polynomials import MathPolynomialsToLLVM
 from dlir.passes.lowering.math_pow import MathPowToLLVM
-from dlir.passes.lowering.types import llvm_type
+from dlir.passes.lowering.types import as_vector, llvm_type
 
 _BINARY: dict[type[Operation], type[llvm.AbstractFloatArithOp] | type[Operation]] = {
     arith.AddiOp: llvm.AddOp,
@@ -240,12 +240,12 @@ class IntMinMaxToLLVM(RewritePattern):
 
 
 def _half(type: Attribute) -> bool:
-    element = type.element_type if isa(type, VectorType[Attribute]) else type
+    element = vector.element_type if (vector := as_vector(type)) is not None else type
     return isinstance(element, Float16Type | BFloat16Type)
 
 
 def _bf16(type: Attribute) -> bool:
-    element = type.element_type if isa(type, VectorType[Attribute]) else type
+    element = vector.element_type if (vector := as_vector(type)) is not None else type
     return isinstance(element, BFloat16Type)
 
 
@@ -292,8 +292,8 @@ def computed_in_f32(op: Operation, rewriter: PatternRewriter) -> bool:
 
 
 def _as_f32(type: Attribute) -> Attribute:
-    if isa(type, VectorType[Attribute]):
-        return VectorType(f32, type.get_shape())
+    if (vector := as_vector(type)) is not None:
+        return VectorType(f32, vector.get_shape())
     return f32
 
 
@@ -376,7 +376,7 @@ class CmpToLLVM(RewritePattern):
         if computed_in_f32(op, rewriter):
             return  # f16/bf16: the compare of the exact f32 extensions
         name = arith.CMPF_COMPARISON_OPERATIONS[op.predicate.value.data]
-        if isa(op.lhs.type, VectorType[Attribute]):
+        if isinstance(op.lhs.type, VectorType):
             rewriter.replace(op, vector_fcmp(name, op.lhs, op.rhs))
             return
         b = FloatBuilder(op.lhs.type)
@@ -462,9 +462,10 @@ class VectorToLLVM(RewritePattern):
         if not isinstance(op, vector.BroadcastOp):
             return
         result = op.vector.type
-        if isa(op.source.type, VectorType[Attribute]):
+        source = op.source.type
+        if isinstance(source, VectorType):
             raise DiagnosticException(
-                f"vector.broadcast of a vector ({op.source.type}) is not supported: broadcast a scalar"
+                f"vector.broadcast of a vector ({source}) is not supported: broadcast a scalar"
             )
         vector_type = llvm_type(result)
         assert isa(vector_type, VectorType[Attribute])

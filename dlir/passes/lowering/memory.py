@@ -61,7 +61,7 @@ from xdsl.utils.hints import isa
 
 from dlir.dialects.loop import AllocOp, FreeOp, LoadOp, StoreOp, VLoadOp, VStoreOp
 from dlir.dialects.loop.memory import AccessOp
-from dlir.passes.lowering.types import byte_size, integer_binary, llvm_type, select
+from dlir.passes.lowering.types import as_vector, byte_size, integer_binary, llvm_type, select
 
 DEFAULT_ALIGNMENT = 64
 STACK_LIMIT = 16 * 1024
@@ -208,8 +208,8 @@ def _in_memory(type: Attribute) -> Attribute:
     type = llvm_type(type)
     if type in (i1, _I4, _I2):
         return i8
-    if isa(type, VectorType[Attribute]) and type.element_type in (i1, _I4, _I2):
-        return VectorType(i8, type.get_shape())
+    if (vector := as_vector(type)) is not None and vector.element_type in (i1, _I4, _I2):
+        return VectorType(i8, vector.get_shape())
     return type
 
 

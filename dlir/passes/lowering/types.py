@@ -7,6 +7,8 @@ f8E4M3FN, f8E5M2, ..., f4E2M1FN -> i8 (their bits; `low_precision.py` converts t
 
 from __future__ import annotations
 
+from typing import cast
+
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     AnyFloat,
@@ -21,7 +23,12 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.llvm import LLVMPointerType
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
-from xdsl.utils.hints import isa
+
+
+def as_vector(type: Attribute) -> VectorType[Attribute] | None:
+    """`type` as a vector type, or None. An `isinstance`: xDSL's generic
+    `isa(type, VectorType[Attribute])` costs about 100 us, and lowering asks for every value."""
+    return cast(VectorType[Attribute], type) if isinstance(type, VectorType) else None
 
 
 def llvm_type(type: Attribute) -> Attribute:
@@ -30,10 +37,10 @@ def llvm_type(type: Attribute) -> Attribute:
         return i64
     if isinstance(type, MemRefType):
         return LLVMPointerType()
-    if isa(type, VectorType[Attribute]):
-        element = llvm_type(type.element_type)
-        if element != type.element_type:
-            return VectorType(element, type.get_shape())
+    if (vector := as_vector(type)) is not None:
+        element = llvm_type(vector.element_type)
+        if element != vector.element_type:
+            return VectorType(element, vector.get_shape())
         return type
     if is_unsigned(type):
         return IntegerType(int_bits(type))
@@ -47,8 +54,8 @@ _UNSIGNED = frozenset(IntegerType(w, Signedness.UNSIGNED) for w in (2, 4, 8, 16,
 
 def int_bits(type: Attribute) -> int:
     """The bit width of an integer type."""
-    assert isa(type, IntegerType[int, Signedness])
-    return type.bitwidth
+    assert isinstance(type, IntegerType)
+    return cast(IntegerType[int, Signedness], type).bitwidth
 
 
 def is_unsigned(type: Attribute) -> bool:
@@ -59,8 +66,8 @@ def is_unsigned(type: Attribute) -> bool:
 def byte_size(type: Attribute) -> int:
     """Bytes taken by one scalar or 1-D vector element of a buffer (used as GEP unit and
     as the natural alignment of loads and stores)."""
-    if isa(type, VectorType[Attribute]):
-        return byte_size(type.element_type)
+    if (vector := as_vector(type)) is not None:
+        return byte_size(vector.element_type)
     if isinstance(type, IndexType):
         return 8
     if isinstance(type, IntegerType):
