@@ -8,18 +8,21 @@ that is not inside a statement) is unrolled here, as VTA's runtime does when it 
 an instruction stream. Buffers: the function's arguments are DRAM buffers (i8 or i32);
 each `loop.alloc` in "vta.inp"/"vta.wgt"/"vta.acc" gets an SRAM range (in tiles; freed by
 `loop.free`). Each statement (a perfect loop nest ending in one `hw.call` or one
-`loop.store`, `statements.py`) becomes instructions; the dependency tokens between the
+`loop.store`, `statements/`) becomes instructions; the dependency tokens between the
 load, compute and store modules come from the SRAM tiles each instruction reads and
 writes (`tokens.py`).
 
 Virtual threads: a `loop.for` with `{vthread = N}` (te's `te.virtual_thread`) runs its
-iterations N at a time as threads in lockstep, as TVM's InjectVirtualThread does: each statement of
-its body is emitted once per thread before the next statement, each thread allocates
-its own SRAM (so the buffers alternate between halves), and the tokens then let one
-thread's loads run while the other's gemms do:
+iterations N at a time as threads in lockstep, as TVM's InjectVirtualThread does: each
+statement of its body is emitted once per thread before the next statement. What does
+not depend on the thread (`vthreads.py`) runs once and is shared: a tile every thread
+reads is loaded once. Each thread-dependent buffer gets one copy per thread, and inside
+virtual threads allocation rotates through the scope (next fit), so the next step's
+loads land in other tiles. Loads then issue in the order the gemms need them
+(`order.py`), and the tokens let one thread's loads run while the other's gemms do:
 
-    loop.for %t = 0 to 2 { load A(t); gemm(t) } {vthread = 2 : i64}
-    ->  load A(0), load A(1), gemm(0), gemm(1)     (A(0), A(1) in different SRAM tiles)
+    loop.for %t = 0 to 2 { load A; load W(t); gemm(t) } {vthread = 2 : i64}
+    ->  load W(0), load A, load W(1), gemm(0), gemm(1)      (A shared, W(0) != W(1))
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ from xdsl.utils.hints import isa
 from dlir.backends.vta.config import ACC, DEFAULT_CONFIG, SCOPES, VTAConfig
 from dlir.backends.vta.isa import Alu, Buffer, Finish, Program
 from dlir.backends.vta.linear import Linear, NotLinear, View, evaluate, row_major
+from dlir.backends.vta.order import order_loads
 from dlir.backends.vta.statements import DRAM, Emitted, Statement, StatementError
 from dlir.backends.vta.tokens import insert_tokens
+from dlir.backends.vta.vthreads import ThreadDependence, thread_key, used_values
 from dlir.dialects.hw import CallOp as HwCallOp
 from dlir.dialects.loop import (
     AllocOp,
@@ -80,20 +85,21 @@ def _error(message: str, op: Operation) -> VTALoweringError:
 
 
 class _Sram:
-    """First-fit allocation of one scope's tiles."""
+    """Allocation of one scope's tiles: first fit, or next fit (`rotate`), which starts
+    after the last allocation and wraps around, so a buffer freed and allocated again
+    in a loop alternates between free ranges (double buffering) while there is room."""
 
     def __init__(self, scope: str, tiles: int) -> None:
         self.scope = scope
         self.tiles = tiles
         self.used: dict[int, int] = {}  # start -> size
+        self.cursor = 0
 
-    def allocate(self, size: int, op: Operation) -> int:
-        start = 0
-        for begin, length in sorted(self.used.items()):
-            if begin - start >= size:
-                break
-            start = max(start, begin + length)
-        if start + size > self.tiles:
+    def allocate(self, size: int, op: Operation, rotate: bool = False) -> int:
+        start = self._fit(size, self.cursor) if rotate else None
+        if start is None:
+            start = self._fit(size, 0)
+        if start is None:
             free = self.tiles - sum(self.used.values())
             raise _error(
                 f"needs {size} tiles of {self.scope} but only {free} of its {self.tiles} are "
@@ -102,7 +108,20 @@ class _Sram:
                 op,
             )
         self.used[start] = size
+        if rotate:
+            self.cursor = start + size
         return start
+
+    def _fit(self, size: int, origin: int) -> int | None:
+        """The first start at or after `origin` with `size` free tiles, or None."""
+        start = origin
+        for begin, length in sorted(self.used.items()):
+            if begin + length <= start:
+                continue
+            if begin - start >= size:
+                break
+            start = max(start, begin + length)
+        return start if start + size <= self.tiles else None
 
     def free(self, start: int) -> None:
         self.used.pop(start, None)
@@ -116,13 +135,14 @@ class _Lowering:
         self.emitted: list[Emitted] = []
         self.buffers: list[Buffer] = []
         self.env: Env = {}
+        self.threads: list[ThreadDependence] = []  # the enclosing virtual-thread loops
         for index, arg in enumerate(func.body.block.args):
             self.env[arg] = self._dram(arg, index)
 
     def run(self) -> Program:
         self._block(self.func.body.block, [dict(self.env)])
         self.emitted.append(Emitted(Finish()))
-        instructions = insert_tokens(self.emitted)
+        instructions = insert_tokens(order_loads(self.emitted))
         program = Program(tuple(instructions), tuple(self.buffers), self.config)
         program.validate()
         return program
@@ -157,8 +177,17 @@ class _Lowering:
             if isinstance(op, ForOp):
                 self._for(op, envs)
             elif isinstance(op, HwCallOp | StoreOp):
-                for env in envs:
+                for env in self._copies(op, envs):
                     self._statement([], op, env)
+            elif isinstance(op, AllocOp):
+                views: dict[tuple[object, ...], View] = {}
+                for env in envs:
+                    key = thread_key(self.threads, [op.memref], env)
+                    if key not in views:
+                        views[key] = self._allocate(op)
+                    env[op.memref] = views[key]
+            elif isinstance(op, FreeOp):
+                self._free(op, envs)
             else:
                 for env in envs:
                     self._host(op, env)
@@ -178,16 +207,18 @@ class _Lowering:
                     "count must divide the iterations",
                     op,
                 )
+            self.threads.append(ThreadDependence.of(op))
             for group in range(0, len(iterations), threads):
                 lockstep = [
                     {**env, iv: iterations[group + t]} for env in envs for t in range(threads)
                 ]
                 self._block(op.body.block, lockstep)
+            self.threads.pop()
             return
         nest = _perfect_nest(op)
         if nest is not None:
             loops, leaf = nest
-            for env in envs:
+            for env in self._copies(op, envs):
                 self._statement(loops, leaf, env)
             return
         for value in iterations:
@@ -209,15 +240,33 @@ class _Lowering:
             values.append(found)
         return range(*values)
 
-    def _host(self, op: Operation, env: Env) -> None:
-        if isinstance(op, AllocOp):
-            env[op.memref] = self._allocate(op)
-        elif isinstance(op, FreeOp):
+    def _copies(self, statement: Operation, envs: list[Env]) -> list[Env]:
+        """The threads that run their own copy of `statement`: one per distinct value of
+        what it reads and writes (all of them outside virtual threads)."""
+        if not self.threads:
+            return envs
+        used = used_values(statement)
+        seen: set[tuple[object, ...]] = set()
+        copies: list[Env] = []
+        for env in envs:
+            key = thread_key(self.threads, used, env)
+            if key not in seen:
+                seen.add(key)
+                copies.append(env)
+        return copies
+
+    def _free(self, op: FreeOp, envs: list[Env]) -> None:
+        freed: set[tuple[str, int]] = set()
+        for env in envs:
             view = env.get(op.memref)
             if isinstance(view, View) and view.scope != DRAM:
                 start = view.offset.const // self.config.tile_elems(view.scope)
-                self.sram[view.scope].free(start)
-        elif isinstance(op, SubviewOp):
+                if (view.scope, start) not in freed:
+                    freed.add((view.scope, start))
+                    self.sram[view.scope].free(start)
+
+    def _host(self, op: Operation, env: Env) -> None:
+        if isinstance(op, SubviewOp):
             env[op.result] = _subview(op, lambda v: env.get(v))
         elif isinstance(op, LoadOp):
             raise _error(
@@ -257,7 +306,8 @@ class _Lowering:
         tile = self.config.tile_elems(scope)
         if elements % tile:
             raise _error(f"{elements} elements are not whole {scope} tiles of {tile} elements", op)
-        start = self.sram[scope].allocate(elements // tile, op)
+        # inside virtual threads, buffers rotate through their scope (double buffering)
+        start = self.sram[scope].allocate(elements // tile, op, rotate=bool(self.threads))
         return View(scope, 0, Linear(start * tile), row_major(shape), shape, bits)
 
     # -- statements --------------------------------------------------------------------------

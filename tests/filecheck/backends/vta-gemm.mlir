@@ -23,21 +23,26 @@
 // CHECK:             loop.free %[[C]]
 // CHECK-NEXT:      } {vthread = 2 : i64}
 
-/// Two threads: each its own acc, inp and wgt tiles; thread 1's loads are issued before
-/// thread 0's gemm, which waits for its own loads only; stores wait for the ALU epilogue.
+/// Two threads: each its own acc and wgt tiles; the A tile does not depend on the thread,
+/// so it is loaded once and both gemms read it; the loads issue in the order the gemms
+/// need them (thread 1's weights after the shared A tile); the store clips to int8, so
+/// the epilogue's `min #127` is dropped; the next block's buffers take the next free
+/// ranges (double buffering), so its loads need not wait for these gemms.
 // VTA:      0  gemm    reset acc[0] (16: acc+1)
 // VTA-NEXT: 1  gemm    reset acc[16] (16: acc+1)
 // VTA-NEXT: 2  load    vta.wgt[0] <- W[0]  1x2 tiles, stride 512
-// VTA-NEXT: 3  load    vta.wgt[2] <- W[512]  1x2 tiles, stride 512
-// VTA-NEXT: 4  load    vta.inp[0] <- A[0]  1x32 tiles, stride 512 {{ *}}; push_next
-// VTA-NEXT: 5  load    vta.inp[32] <- A[0]  1x32 tiles, stride 512 {{ *}}; push_next
-// VTA-NEXT: 6  gemm    acc[0] inp[0] wgt[0] (2: inp+1 wgt+1) (16: acc+1 inp+2) {{ *}}; pop_prev push_prev
-// VTA-NEXT: 7  gemm    acc[16] inp[32] wgt[2] (2: inp+1 wgt+1) (16: acc+1 inp+2) {{ *}}; pop_prev push_prev
-// VTA-NEXT: 8  alu     shr acc[0], #8 (16: dst+1)
-// VTA-NEXT: 9  alu     max acc[0], #0 (16: dst+1)
-// VTA-NEXT: 10  alu     min acc[0], #127 (16: dst+1) {{ *}}; push_next
-// VTA-NEXT: 11  store   O[0] <- vta.acc[0]  16x1 tiles, stride 32 {{ *}}; pop_prev push_prev
-// VTA:      32  finish {{ *}}; pop_next
+// VTA-NEXT: 3  load    vta.inp[0] <- A[0]  1x32 tiles, stride 512 {{ *}}; push_next
+// VTA-NEXT: 4  load    vta.wgt[2] <- W[512]  1x2 tiles, stride 512 {{ *}}; push_next
+// VTA-NEXT: 5  gemm    acc[0] inp[0] wgt[0] (2: inp+1 wgt+1) (16: acc+1 inp+2) {{ *}}; pop_prev
+// VTA-NEXT: 6  gemm    acc[16] inp[0] wgt[2] (2: inp+1 wgt+1) (16: acc+1 inp+2) {{ *}}; pop_prev
+// VTA-NEXT: 7  alu     shr acc[0], #8 (16: dst+1)
+// VTA-NEXT: 8  alu     max acc[0], #0 (16: dst+1) {{ *}}; push_next
+// VTA-NEXT: 9  store   O[0] <- vta.acc[0]  16x1 tiles, stride 32 {{ *}}; pop_prev
+// VTA:      13  gemm    reset acc[32] (16: acc+1)
+// VTA-NEXT: 14  gemm    reset acc[48] (16: acc+1)
+// VTA-NEXT: 15  load    vta.wgt[4] <- W[0]  1x2 tiles, stride 512
+// VTA-NEXT: 16  load    vta.inp[32] <- A[512]  1x32 tiles, stride 512 {{ *}}; push_next
+// VTA:      26  finish {{ *}}; pop_next
 
 builtin.module {
   hw.intrinsic @vta_gemm(%inp: memref<1x16xi8, strided<[16, 1], offset: ?>, "vta.inp">, %wgt: memref<16x16xi8, strided<[16, 1], offset: ?>, "vta.wgt">, %acc: memref<1x16xi32, strided<[16, 1], offset: ?>, "vta.acc">) attributes {target = "vta", num_outputs = 1 : i64} {

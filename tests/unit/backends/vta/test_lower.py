@@ -18,7 +18,6 @@ from xdsl.utils.hints import isa
 import dlir
 from dlir.backends.vta import kernels
 from dlir.backends.vta.config import VTAConfig
-from dlir.backends.vta.isa import Gemm, Load, Store
 from dlir.backends.vta.lower import VTALoweringError, lower_to_vta
 from dlir.backends.vta.runtime import lower_te, run, run_te
 from dlir.dialects.te.kernel import KernelOp
@@ -132,18 +131,6 @@ def test_virtual_threads_raise_utilization() -> None:
         kernels.schedule_gemm(kernel, tile_m=16, tile_n=2, tile_k=4, vthreads=vthreads)
         utilization.append(_check(module, kernel, timed=True))
     assert utilization[1] > utilization[0] * 1.1
-
-
-def test_virtual_threads_alternate_sram_halves() -> None:
-    kernel = kernels.gemm_kernel(32, 32, 32)
-    module = kernels.with_intrinsics(kernel)
-    kernels.schedule_gemm(kernel, tile_m=16, tile_n=1, tile_k=2, vthreads=2)
-    program = lower_to_vta(lower_te(module), "gemm")
-    loads = [i for i in program.instructions if isinstance(i, Load) and i.scope == "vta.inp"]
-    assert {i.sram_offset for i in loads} == {0, 32}  # thread 0 and thread 1
-    gemms = [i for i in program.instructions if isinstance(i, Gemm) and not i.reset]
-    assert gemms[0].pop_prev and gemms[0].push_prev  # waits for its loads, frees its tiles
-    assert any(isinstance(i, Store) and i.pop_prev for i in program.instructions)
 
 
 def _loop_module(body: str, args: str = "%A: memref<4x1x16xi8>, %O: memref<4x1x16xi8>") -> ModuleOp:
