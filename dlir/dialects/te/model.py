@@ -79,6 +79,9 @@ class StageModel:
     """The spatial axes as the stage defines them (its tensor's dims, in order)."""
     scope: str = "global"
     """The memory scope of the stage's buffer (cache_read/cache_write stages set it)."""
+    copy: bool = False
+    """Whether the stage is a cache_read copy: a packed copy may be split by a factor
+    that does not divide, its buffer padded with repeats of the source's last element."""
     tail: bool = False
     """Whether a loop of the stage runs past its axis (a split that does not divide), so
     that its points are bounded; an rfactor stage inherits it from the stage's splits."""
@@ -386,12 +389,13 @@ class ScheduleState:
         self.check_positive(f"{verb} factor", factor)
         self.check_reshapeable(stage, axis, verb)
         self.check_new_axes(stage, [outer, inner])
-        if axis.extent % factor and stage.scope == "packed":
+        if axis.extent % factor and stage.scope == "packed" and not stage.copy:
             divisors = [str(d) for d in range(1, axis.extent + 1) if axis.extent % d == 0]
             raise ScheduleError(
                 f"cannot {verb} axis '{axis.name}' of stage '{stage.name}' by {factor}: it "
-                f"does not divide {axis.extent}, and a packed buffer is laid out by its "
-                f"loops, so their factors must divide the axes; legal factors are "
+                f"does not divide {axis.extent}, and a packed buffer a stage computes is laid "
+                f"out by its loops, so their factors must divide the axes (only a "
+                f"cache_read copy is padded); legal factors are "
                 f"{', '.join(divisors)}"
             )
         stage.tail |= axis.extent % factor != 0

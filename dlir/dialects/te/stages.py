@@ -216,7 +216,9 @@ class CacheReadOp(PrimitiveOp):
         axes = [Axis(f"ax{n}", extent, "spatial") for n, extent in enumerate(shape)]
         defined = tuple(a.name for a in axes)
         scope = self.scope.data
-        state.stages[cache] = StageModel(cache, shape, axes, [source], defined=defined, scope=scope)
+        state.stages[cache] = StageModel(
+            cache, shape, axes, [source], defined=defined, scope=scope, copy=True
+        )
         for reader in readers:
             reads = state.stages[reader].reads
             reads[reads.index(source)] = cache

@@ -1,5 +1,6 @@
-"""te-auto-schedule{microkernel=true}: matmuls tensorized onto the GEMM micro-kernel by the
-`contraction-microkernel` rule, natively against numpy; off by default."""
+"""The `contraction-microkernel` rule of te-auto-schedule (on by default on an AVX2+FMA host):
+large f32 matmuls tensorized onto the GEMM micro-kernel, GotoBLAS blocking around it,
+natively against numpy on odd shapes."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import pytest
 import dlir
 from dlir.backends.llvm.jit import host_has_features
 from dlir.dialects.hw import CallOp, IntrinsicOp
+from dlir.dialects.te.kernel import KernelOp
+from dlir.dialects.te.schedule import ScheduleOp
 from dlir.parser import parse_module
 from dlir.passes import run_pipeline
+from dlir.passes.lowering.auto_schedule.rules import Options
+from dlir.passes.lowering.auto_schedule.rules_microkernel import reduction_block
 from dlir.passes.registry import PIPELINES
 
 COMPILE_CPU = PIPELINES["compile-cpu"][0]
-MICROKERNEL = COMPILE_CPU.replace("te-auto-schedule", "te-auto-schedule{microkernel=true}")
+GENERATED = COMPILE_CPU.replace("te-auto-schedule", "te-auto-schedule{microkernel=false}")
 
 pytestmark = pytest.mark.skipif(
     not host_has_features("avx2", "fma"), reason="the micro-kernel needs avx2 and fma"
@@ -30,7 +35,7 @@ graph.func @main(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}
 """
 
 
-def tensorized(text: str, pipeline: str) -> tuple[list[str], list[str]]:
+def tensorized(text: str, pipeline: str = COMPILE_CPU) -> tuple[list[str], list[str]]:
     """The intrinsics declared and called after loop-tensorize."""
     module = parse_module(text)
     run_pipeline(pipeline[: pipeline.index(",loop-unroll")], module)
@@ -39,21 +44,85 @@ def tensorized(text: str, pipeline: str) -> tuple[list[str], list[str]]:
     return declared, called
 
 
-def test_rows_with_a_tail_run_on_the_kernel_and_match_numpy() -> None:
-    text = matmul(400, 37, 208)  # 400 = 66 x 6 + 4 rows: the last tile stays loops
-    declared, called = tensorized(text, MICROKERNEL)
-    assert declared == ["gemm_6x16_k37_strided_packed"]
-    assert set(called) == set(declared)
-    rng = np.random.default_rng(7)
-    a = rng.standard_normal((400, 37), dtype=np.float32)
-    b = rng.standard_normal((37, 208), dtype=np.float32)
-    got = dlir.compile(text, MICROKERNEL)["main"](a, b)
+def schedule_of(text: str) -> list[str]:
+    """The auto-schedule's primitives, printed one per line."""
+    module = parse_module(text)
+    run_pipeline("graph-to-te,te-auto-schedule", module)
+    kernel = next(op for op in module.ops if isinstance(op, KernelOp))
+    schedule = next(
+        op
+        for op in module.ops
+        if isinstance(op, ScheduleOp) and op.kernel_name == kernel.sym_name.data
+    )
+    return [str(p) for p in schedule.primitives()]
+
+
+def check(m: int, k: int, n: int, pipeline: str = COMPILE_CPU) -> None:
+    rng = np.random.default_rng(m * 7 + k * 3 + n)
+    a = rng.standard_normal((m, k), dtype=np.float32)
+    b = rng.standard_normal((k, n), dtype=np.float32)
+    got = dlir.compile(matmul(m, k, n), pipeline)["main"](a, b)
     np.testing.assert_allclose(got, a.astype(np.float64) @ b, rtol=1e-5, atol=1e-4)
 
 
-def test_off_by_default() -> None:
-    assert tensorized(matmul(384, 64, 64), COMPILE_CPU) == ([], [])
+def test_a_large_matmul_runs_on_the_kernel_by_default() -> None:
+    declared, called = tensorized(matmul(400, 37, 208))
+    assert declared == ["gemm_6x16_k37_packed_packed"]
+    assert set(called) == set(declared)
+    check(400, 37, 208)  # 400 = 66 x 6 + 4 rows: the last tile stays loops
 
 
-def test_columns_that_are_not_whole_panels_declare_nothing() -> None:
-    assert tensorized(matmul(384, 64, 40), MICROKERNEL) == ([], [])
+@pytest.mark.parametrize(
+    "m, k, n",
+    [
+        (389, 1500, 40),  # k in 2 blocks of 750; columns 2 panels + 8 (padded panel)
+        (97, 5, 17),  # one row block, one column past a panel
+        (200, 2053, 16),  # k prime: blocks of 685 and a shorter last one, run as loops
+    ],
+)
+def test_odd_shapes_match_numpy(m: int, k: int, n: int) -> None:
+    declared, _ = tensorized(matmul(m, k, n))
+    assert [d.startswith("gemm_6x16_k") for d in declared] == [True]
+    check(m, k, n)
+
+
+def test_blocking_is_gotoblas() -> None:
+    """1024^3: all of k per call, row blocks of 192 with A's block packed at each, B's
+    panels packed once."""
+    schedule = "\n".join(schedule_of(matmul(1024, 1024, 1024)))
+    assert 'te.reorder "Y" ["io", "jo", "iio", "k", "iii", "ji"]' in schedule
+    assert 'te.tensorize "Y" "k" with @gemm_6x16_k1024_packed_packed' in schedule
+    assert 'te.compute_at "X0_packed" at "Y" "io"' in schedule
+    assert 'te.compute_at "X1_packed"' not in schedule  # at root
+
+
+def test_long_reductions_pack_b_per_k_block_and_one_row_block_per_panel() -> None:
+    long = "\n".join(schedule_of(matmul(384, 2048, 64)))
+    assert 'te.split "Y" "k" by 1024 -> "ko", "ki"' in long
+    assert 'te.compute_at "X1_packed" at "Y" "ko"' in long
+    few_rows = "\n".join(schedule_of(matmul(128, 512, 64)))
+    assert 'te.compute_at "X1_packed" at "Y" "jo"' in few_rows
+
+
+def test_reduction_blocks() -> None:
+    assert [reduction_block(k) for k in (37, 1024, 1500, 2048, 3000, 2053)] == [
+        37,
+        1024,
+        750,
+        1024,
+        1000,
+        685,
+    ]
+
+
+def test_off_with_microkernel_false() -> None:
+    assert tensorized(matmul(384, 64, 64), GENERATED) == ([], [])
+    check(384, 64, 64, GENERATED)
+
+
+def test_few_rows_use_the_generated_tile() -> None:
+    assert tensorized(matmul(64, 64, 64)) == ([], [])
+
+
+def test_the_option_defaults_to_on() -> None:
+    assert Options().microkernel

@@ -42,13 +42,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir.affine import AffineExpr
 
 from dlir.dialects.te.builder import StageSchedule
 from dlir.passes.lowering.auto_schedule.classify import Kind, StageInfo, contraction_axes
 from dlir.passes.lowering.auto_schedule.rules_conv import grouped_rules
 from dlir.passes.lowering.auto_schedule.rules_gemv import gemv_rules
+from dlir.passes.lowering.auto_schedule.rules_microkernel import microkernel_rules
 from dlir.passes.lowering.auto_schedule.rules_nchwc import nchwc_rules
 
 MATMUL_ROWS = 6
@@ -97,9 +97,9 @@ class Options:
 
     parallel: bool = True
     vectorize: bool = True
-    microkernel: bool = False
-    """Tensorize matmul register tiles onto the AVX2+FMA GEMM micro-kernel (opt-in: at
-    parity with the generated tile so far, docs/intrinsics.md)."""
+    microkernel: bool = True
+    """Tensorize matmul register tiles onto the AVX2+FMA GEMM micro-kernel (rule
+    `contraction-microkernel`; off, the generated 6 x 16 tile of `contraction-panels`)."""
 
 
 class NotApplicable(Exception):
@@ -118,7 +118,7 @@ def rules_for(info: StageInfo, inline: bool) -> list[tuple[str, Rule]]:
         rules.append(("inline", _inline))
     if info.kind == Kind.CONTRACTION:
         rules.extend(gemv_rules(info))
-        rules.append(("contraction-microkernel", _microkernel_contraction))
+        rules.extend(microkernel_rules(info))
         rules.append(("contraction-panels", _panel_contraction))
         rules.append(("contraction-packed", _packed_contraction))
         rules.append(("contraction", _contraction))
@@ -148,7 +148,7 @@ def _elementwise(s: StageSchedule, info: StageInfo, options: Options) -> None:
     inner = info.n_spatial - 1
     if _streams(info, inner, options):
         s.vectorize(info.names[inner])
-    _parallel_outermost(s, info.names, info.extents, info.n_spatial, options)
+    parallel_outermost(s, info.names, info.extents, info.n_spatial, options)
 
 
 def _reduction(s: StageSchedule, info: StageInfo, options: Options) -> None:
@@ -158,7 +158,7 @@ def _reduction(s: StageSchedule, info: StageInfo, options: Options) -> None:
     spatial, reduce = names[: info.n_spatial], names[info.n_spatial :]
     inner = info.n_spatial - 1
     if info.n_spatial == 0 or not info.contiguous_along(inner):
-        _parallel_outermost(s, names, list(info.extents), info.n_spatial, options)
+        parallel_outermost(s, names, list(info.extents), info.n_spatial, options)
         return
     order = [*spatial[:-1], *reduce, spatial[-1]]
     extents = [*info.extents[:inner], *info.extents[info.n_spatial :], info.extents[inner]]
@@ -166,7 +166,7 @@ def _reduction(s: StageSchedule, info: StageInfo, options: Options) -> None:
         s.reorder(*order)
     if info.kind != Kind.CONVOLUTION and _streams(info, inner, options):
         s.vectorize(spatial[-1])
-    _parallel_outermost(s, order, extents, inner, options)
+    parallel_outermost(s, order, extents, inner, options)
 
 
 def _rfactor_reduction(s: StageSchedule, info: StageInfo, options: Options) -> None:
@@ -183,42 +183,10 @@ def _rfactor_reduction(s: StageSchedule, info: StageInfo, options: Options) -> N
     partial.vectorize(vector)
     partial_names = [*names[: info.n_spatial], *names[info.n_spatial : reduce], outer, vector]
     partial_extents = [*info.extents[:reduce], info.extents[reduce] // lanes, lanes]
-    _parallel_outermost(partial, partial_names, partial_extents, info.n_spatial, options)
+    parallel_outermost(partial, partial_names, partial_extents, info.n_spatial, options)
     final_names = [*names[: info.n_spatial], vector]
     final_extents = [*info.extents[: info.n_spatial], lanes]
-    _parallel_outermost(s, final_names, final_extents, info.n_spatial, options)
-
-
-def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: Options) -> None:
-    # C[i, j] = sum over k of A[i, k] * B[k, j]      (te-auto-schedule{microkernel=true})
-    #   -> `_panel_contraction`'s blocking, the nest k, ii, ji tensorized onto
-    #      @gemm_6x16_k<K>_strided_packed (A's rows as they are, B's packed panel)
-    from dlir.backends.llvm.jit import host_has_features
-    from dlir.intrinsics import declare
-    from dlir.intrinsics.cpu import FEATURES, LANES
-
-    if not options.microkernel or not host_has_features(*FEATURES):
-        raise NotApplicable("the micro-kernel is opt-in and needs an AVX2+FMA host")
-    axes = contraction_axes(info.reads, info.n_spatial, len(info.extents))
-    if axes is None or info.lanes != LANES or info.n_spatial != 2:
-        raise NotApplicable("not an f32 matmul without batch axes")
-    i, j = axes
-    k = AffineExpr.dimension(info.n_spatial)
-    a = next(read for read in info.reads if read.uses(i))
-    b = next(read for read in info.reads if read.uses(j))
-    if a.indices != (AffineExpr.dimension(i), k) or b.indices != (k, AffineExpr.dimension(j)):
-        raise NotApplicable("A is not read as A[i, k] or B as B[k, j]")
-    if info.extents[j] % (LANES * MATMUL_COLUMN_VECTORS) or info.extents[i] < MATMUL_PANEL_ROWS:
-        raise NotApplicable("not whole 16-column panels, or too few rows")
-    module = s.schedule.kernel.parent_op()
-    if not isinstance(module, ModuleOp):
-        raise NotApplicable("no module to declare the micro-kernel in")
-    extent = info.extents[info.n_spatial]
-    kc = extent if extent <= MATMUL_PANEL_K else MATMUL_PANEL_K // 2
-    # declared before te.tensorize names it; an intrinsic a rejected rule leaves behind
-    # is never called, and loop-to-llvm drops it
-    intrinsic = declare(module, "gemm_microkernel", kc=kc, a_layout="strided")
-    _panel_contraction(s, info, options, tensorize=intrinsic.sym_name.data)
+    parallel_outermost(s, final_names, final_extents, info.n_spatial, options)
 
 
 def _panel_contraction(
@@ -277,9 +245,7 @@ def _panel_contraction(
         s.schedule[a_name].cache_read("local", [s]).compute_at(s, ib)
     spatial = [*batch, jo]
     spatial_extents = [*(extents[n] for n in range(info.n_spatial) if n not in (i, j))]
-    _parallel_outermost(
-        s, spatial, [*spatial_extents, extents[j] // columns], len(spatial), options
-    )
+    parallel_outermost(s, spatial, [*spatial_extents, extents[j] // columns], len(spatial), options)
 
 
 def _packed_contraction(s: StageSchedule, info: StageInfo, options: Options) -> None:
@@ -351,7 +317,7 @@ def _blocked_contraction(s: StageSchedule, info: StageInfo, options: Options) ->
     if rows is not None:
         s.unroll(order[-2])
     s.vectorize(ji)
-    _parallel_outermost(s, spatial, spatial_extents, len(spatial), options)
+    parallel_outermost(s, spatial, spatial_extents, len(spatial), options)
     return order
 
 
@@ -418,7 +384,7 @@ def _blocked_convolution(s: StageSchedule, info: StageInfo, options: Options) ->
     outer_loops = [oo if n == channel else names[n] for n in range(x)]
     place_channel_tile(s, tile, info, outer_loops, (xo, oi, xi), columns, channel)
     outer_extents = [extents[n] // block if n == channel else extents[n] for n in range(x)]
-    _parallel_outermost(s, outer_loops, outer_extents, len(outer_loops), options)
+    parallel_outermost(s, outer_loops, outer_extents, len(outer_loops), options)
 
 
 def conv_tile(row: int, block: int, lanes: int) -> tuple[int, int]:
@@ -459,7 +425,7 @@ def _convolution(s: StageSchedule, info: StageInfo, options: Options) -> None:
     if ci:
         s.unroll(ci)
     s.vectorize(xi)
-    _parallel_outermost(s, outer, outer_extents, len(outer), options)
+    parallel_outermost(s, outer, outer_extents, len(outer), options)
 
 
 def _weight_channel(info: StageInfo, x: int) -> int | None:
@@ -502,7 +468,7 @@ def _largest_divisor(extent: int, candidates: Sequence[int]) -> int | None:
     return next((c for c in candidates if extent % c == 0 and extent >= c), None)
 
 
-def _parallel_outermost(
+def parallel_outermost(
     s: StageSchedule,
     names: Sequence[str],
     extents: Sequence[int],

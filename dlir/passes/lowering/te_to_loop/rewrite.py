@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from xdsl.builder import Builder
-from xdsl.dialects.builtin import IndexType, StringAttr, TensorType
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import IndexType, IntegerAttr, StringAttr, TensorType
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.ir.affine import AffineExpr
 from xdsl.rewriter import InsertPoint
@@ -169,6 +170,7 @@ def pack(
     loops: Sequence[tuple[str, int, bool]],
     axes: Mapping[str, AffineExpr],
     coordinates: Sequence[AffineExpr],
+    clamps: Mapping[str, int] | None = None,
 ) -> ComputeOp:
     """`stage` with its loops as its axes, so that its tensor is laid out in loop order.
 
@@ -176,7 +178,9 @@ def pack(
     `axes` gives each axis of `stage` over them (dim N = `loops[N]`); `coordinates` gives
     each spatial loop, in order, over `stage`'s spatial axes (dim N = spatial axis N):
     `o floordiv 16` for the outer loop of `o` split by 16. Readers of `stage` read the new
-    stage at those coordinates. Returns the new stage, which replaces `stage`.
+    stage at those coordinates. `clamps` bounds the axes of a copy whose split does not
+    divide: `min(io * 6 + ii, limit - 1)`, so its padding repeats the last element.
+    Returns the new stage, which replaces `stage`.
     """
     spatial = [(name, extent) for name, extent, reduction in loops if not reduction]
     reduce = [(name, extent) for name, extent, reduction in loops if reduction]
@@ -188,7 +192,11 @@ def pack(
     builder = Builder(InsertPoint.at_end(block))
     mapper: dict[SSAValue, SSAValue] = {}
     for arg, axis in zip(stage.body.block.args, stage.axis_names(), strict=True):
-        mapper[arg] = materialize(builder, IndexExpr(values, axes[axis]))
+        index = materialize(builder, IndexExpr(values, axes[axis]))
+        if clamps and axis in clamps:
+            last = builder.insert(arith.ConstantOp(IntegerAttr(clamps[axis] - 1, IndexType())))
+            index = builder.insert(arith.MinSIOp(index, last)).result
+        mapper[arg] = index
     for op in stage.body.block.ops:
         block.add_op(op.clone(value_mapper=mapper))
     combiner = stage.combiner.data if stage.combiner is not None else None

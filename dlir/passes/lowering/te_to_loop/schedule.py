@@ -208,7 +208,16 @@ def _pack_stages(
         if stage.scope != "packed" or stage.attach == "inline":
             continue
         algebra, extents = recipe.algebra({})
-        if algebra.bounds or recipe.axis_bounds:
+        # a copy split by a factor that does not divide is padded: its axis index is
+        # clamped, so the padding repeats the source's last element and is never read
+        clamps = {
+            axis: bound.limit
+            for bound in algebra.bounds
+            for axis, expr in algebra.axes.items()
+            if expr == bound.expr
+        }
+        padded = stage.copy and len(clamps) == len(algebra.bounds)
+        if (algebra.bounds and not padded) or recipe.axis_bounds:
             raise _error(
                 primitive,
                 f"cannot pack '{name}': a split of its axes does not divide them; a packed "
@@ -222,13 +231,14 @@ def _pack_stages(
         op = ops[name]
         coordinates = _coordinates(recipe, [a.data for a in op.spatial_axes.data])
         spatial = [loop for loop, _, reduction in loops if not reduction]
-        rewrite.pack(work, op, loops, axes, [coordinates[loop] for loop in spatial])
+        rewrite.pack(work, op, loops, axes, [coordinates[loop] for loop in spatial], clamps)
         stage.shape = tuple(extents[loop] for loop in spatial)
         stage.defined = tuple(spatial)
         # untouched, its loops are its axes in order: the same layout, the default plan
         fresh = [(loop, extent) for loop, extent, _ in loops]
         recipes[name] = _Recipe(fresh, touched=recipe.touched)
         recipes[name].unroll = dict(recipe.unroll)
+        recipes[name].tensorize = dict(recipe.tensorize)
 
 
 def _coordinates(recipe: _Recipe, spatial: list[str]) -> dict[str, AffineExpr]:

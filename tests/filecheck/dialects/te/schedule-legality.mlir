@@ -179,7 +179,8 @@ te.schedule @k {
 
 // -----
 
-/// A packed buffer is laid out by its loops: a split of a packed stage must divide.
+/// A packed buffer a stage computes is laid out by its loops: a split of it must divide
+/// (a cache_read copy is padded instead: tests/unit/te_to_loop).
 te.kernel @k(%A: tensor<7x13xf32>) -> tensor<7x13xf32> {
   %C = te.compute "C" (%i: 7, %j: 13) {
     %a = te.read %A[%i, %j] : tensor<7x13xf32> -> f32
@@ -188,10 +189,10 @@ te.kernel @k(%A: tensor<7x13xf32>) -> tensor<7x13xf32> {
   te.return %C : tensor<7x13xf32>
 }
 te.schedule @k {
-  te.cache_read "A" "packed" for ["C"] -> "AP"
-  te.split "AP" "ax0" by 7 -> "io", "ii"
-  // expected-error @+1 {{cannot split axis 'ax1' of stage 'AP' by 4: it does not divide 13, and a packed buffer is laid out by its loops, so their factors must divide the axes; legal factors are 1, 13}}
-  te.split "AP" "ax1" by 4 -> "jo", "ji"
+  te.cache_write "C" "packed" -> "CP"
+  te.split "CP" "i" by 7 -> "io", "ii"
+  // expected-error @+1 {{cannot split axis 'j' of stage 'CP' by 4: it does not divide 13, and a packed buffer a stage computes is laid out by its loops, so their factors must divide the axes (only a cache_read copy is padded); legal factors are 1, 13}}
+  te.split "CP" "j" by 4 -> "jo", "ji"
 }
 
 // -----

@@ -1,5 +1,7 @@
-// RUN: dl-opt %s -p te-auto-schedule --split-input-file | filecheck %s
-// RUN: dl-opt %s -p 'te-auto-schedule{parallel=false vectorize=false}' --split-input-file | filecheck %s --check-prefix=OFF
+// RUN: dl-opt %s -p 'te-auto-schedule{microkernel=false}' --split-input-file | filecheck %s
+// RUN: dl-opt %s -p 'te-auto-schedule{parallel=false vectorize=false microkernel=false}' --split-input-file | filecheck %s --check-prefix=OFF
+// microkernel=false: the rule `contraction-microkernel` depends on the host (AVX2+FMA);
+// tests/unit/intrinsics/test_auto_microkernel.py checks it.
 
 /// Elementwise (a broadcasting add): the innermost axis vectorized whole (loop-vectorize
 /// picks the width), the outermost axis parallel.

@@ -26,6 +26,8 @@ from dlir.passes.lowering.auto_schedule.schedule import auto_schedule
 from dlir.passes.lowering.te_to_loop.differential import check_native
 
 AUTO = "te-auto-schedule,te-to-loop"
+GENERATED = Options(microkernel=False)
+"""The rules without the GEMM micro-kernel (tests/unit/intrinsics/test_auto_microkernel.py)."""
 
 
 def graph_kernels(text: str) -> ModuleOp:
@@ -175,7 +177,7 @@ def test_non_contiguous_axes_are_not_vectorized():
 def test_matmul_is_blocked_in_panels():
     """Many rows: B packed in panels of 16 columns at root, A's blocks of 192 rows copied
     at each row block, a 6 x 16 register tile summing all of k."""
-    schedule, choices = auto_schedule(matmul_kernel("mm", 1024, 1024, 1024))
+    schedule, choices = auto_schedule(matmul_kernel("mm", 1024, 1024, 1024), GENERATED)
     assert [c.rule for c in choices] == ["contraction-panels"]
     reorder = next(op for op in schedule.primitives() if isinstance(op, loops.ReorderOp))
     assert [a.data for a in reorder.axes] == ["io", "jo", "iio", "k", "iii", "ji"]
@@ -189,9 +191,10 @@ def test_matmul_is_blocked_in_panels():
 def test_matmul_panels_on_odd_rows_native(m: int, n: int, k: int):
     """Row blocks (192) and register blocks (6) that do not divide the rows: peeled."""
     module = ModuleOp([matmul_kernel("mm", m, n, k)])
-    _, choices = auto_schedule(only_kernel(module))
+    _, choices = auto_schedule(only_kernel(module), GENERATED)
     assert [c.rule for c in choices] == ["contraction-panels"]
-    check_native(module, pipeline=AUTO, rtol=1e-4)
+    pipeline = AUTO.replace("te-auto-schedule", "te-auto-schedule{microkernel=false}")
+    check_native(module, pipeline=pipeline, rtol=1e-4)
 
 
 def test_matmul_is_register_blocked_cache_tiled_and_packed():

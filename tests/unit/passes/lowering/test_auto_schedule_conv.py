@@ -169,10 +169,18 @@ def test_packed_stages_run_natively_when_the_reader_splits_differently():
     check_native(parse_module(PACKED.replace("{factor}", "3")))
 
 
-def test_a_packed_stage_needs_splits_that_divide():
+def test_a_packed_copy_split_by_a_non_divisor_is_padded():
+    # Wp[o / 5, c, o % 5] has 3 x 5 rows for W's 12: its reads clamp to W's last row
+    check_native(parse_module(PACKED.replace("{factor}", "5")))
+
+
+def test_a_packed_stage_a_computation_writes_needs_splits_that_divide():
     # refused by the schedule model at the split (te-to-loop's own check is not reached)
-    with pytest.raises(DiagnosticError, match="cannot split axis 'ax0' of stage 'Wp' by 5"):
-        run_pipeline("te-to-loop", parse_module(PACKED.replace("{factor}", "5")))
+    text = PACKED.replace("{factor}", "3").replace(
+        '  te.reorder "YP" ["c", "i", "o"]', '  te.split "YP" "o" by 5 -> "po", "pi"'
+    )
+    with pytest.raises(DiagnosticError, match="cannot split axis 'o' of stage 'YP' by 5"):
+        run_pipeline("te-to-loop", parse_module(text))
 
 
 PACKED_MATMUL = """te.kernel @k(%A: tensor<6x12xf32>, %B: tensor<12x8xf32>) -> tensor<6x8xf32> {

@@ -187,6 +187,31 @@ def test_cache_read_packs_a_panel_per_tile(m: int, n: int, k: int):
     assert loop_depth(panel) == 3
 
 
+@pytest.mark.parametrize("m, n, k", [(13, 17, 11), (7, 33, 5), (20, 16, 9)])
+def test_a_packed_copy_split_by_a_non_divisor_is_padded(m: int, n: int, k: int):
+    """A in panels of 6 rows, B of 16 columns, whatever m and n: Ap[i / 6, k, i % 6] and
+    Bp[j / 16, k, j % 16] rounded up, their padding repeating A's last row, B's last
+    column (min(io * 6 + ii, m - 1)), never read; packed per k block and row block."""
+    schedule = """
+  te.split "C" "i" by 6 -> "io", "ii"
+  te.split "C" "j" by 16 -> "jo", "ji"
+  te.split "C" "k" by 4 -> "ko", "ki"
+  te.reorder "C" ["ko", "io", "jo", "ki", "ii", "ji"]
+  te.cache_read "A" "packed" for ["C"] -> "AP"
+  te.split "AP" "ax0" by 6 -> "ax0o", "ax0i"
+  te.reorder "AP" ["ax0o", "ax1", "ax0i"]
+  te.compute_at "AP" at "C" "io"
+  te.cache_read "B" "packed" for ["C"] -> "BP"
+  te.split "BP" "ax1" by 16 -> "ax1o", "ax1i"
+  te.reorder "BP" ["ax1o", "ax0", "ax1i"]
+  te.compute_at "BP" at "C" "ko"
+"""
+    lowered = check(matmul(m, n, k, schedule), rtol=1e-4)
+    b_panel, a_panel = allocs(lowered)  # BP at ko, outside AP at io
+    assert a_panel.memref.type.get_shape() == (1, 4, 6)
+    assert b_panel.memref.type.get_shape() == (-(-n // 16), 4, 16)
+
+
 def test_cache_read_of_a_stage_for_one_of_two_readers():
     text = """
 te.kernel @two(%A: tensor<6x5xf32>) -> (tensor<6x5xf32>, tensor<6x5xf32>) {
