@@ -23,6 +23,7 @@ from xdsl.ir import Operation
 from xdsl.traits import SymbolTable
 
 from dlir.dialects.hw import IntrinsicOp
+from dlir.intrinsics.conv import conv2d_nchwc_microkernel
 from dlir.intrinsics.cpu import (
     FEATURES,
     TARGET,
@@ -38,6 +39,7 @@ __all__ = [
     "IntrinsicError",
     "LibraryEntry",
     "build",
+    "conv2d_nchwc_microkernel",
     "declare",
     "gemm_microkernel",
     "library",
@@ -77,6 +79,15 @@ LIBRARY: dict[str, LibraryEntry] = {
             "f32 C[mr x nr] += A[mr x kc] . B[kc x nr] in vector registers (default 6 x 16); "
             "parameters mr, nr, kc, a_layout/b_layout ('packed' | 'strided'), unroll",
             gemm_microkernel,
+        ),
+        LibraryEntry(
+            "conv2d_nchwc_microkernel",
+            TARGET,
+            FEATURES,
+            "f32 O[mr x nr] += conv2d window of I and W in vector registers (default 6 x 16, "
+            "3x3); parameters mr, nr, channels, kh, kw, stride, layout ('nchwc' | 'nchw'), "
+            "block, ob",
+            conv2d_nchwc_microkernel,
         ),
         *(
             LibraryEntry(

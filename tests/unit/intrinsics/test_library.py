@@ -20,6 +20,7 @@ from dlir.parser import parse_module, print_module
 def test_library_lists_the_gemm_microkernel_and_the_vta_tile_operations() -> None:
     entries = {entry.name: entry for entry in library()}
     assert list(entries) == [
+        "conv2d_nchwc_microkernel",
         "gemm_microkernel",
         "vta_fill_zero",
         "vta_gemm",
@@ -28,7 +29,7 @@ def test_library_lists_the_gemm_microkernel_and_the_vta_tile_operations() -> Non
     ]
     assert entries["gemm_microkernel"].target == "x86-avx2-fma"
     assert entries["gemm_microkernel"].features == ("avx2", "fma")
-    for name in list(entries)[1:]:
+    for name in list(entries)[2:]:
         module = ModuleOp([])
         op = declare(module, name)
         assert op.target.data == "vta" and op.implementation is None

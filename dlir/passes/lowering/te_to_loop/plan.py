@@ -113,9 +113,8 @@ def linear_in(expr: AffineExpr, dim: int) -> tuple[int, AffineExpr] | None:
         if expr.position == dim:
             return 1, AffineExpr.constant(0)
         return 0, expr
-    if isinstance(expr, AffineConstantExpr):
-        return 0, expr
-    assert isinstance(expr, AffineBinaryOpExpr)
+    if not isinstance(expr, AffineBinaryOpExpr):
+        return 0, expr  # a constant or a symbol (loop-tensorize: a value from outside)
     if dim not in expr.used_dims():
         return 0, expr
     if expr.kind == AffineBinaryOpKind.Add:
