@@ -8,7 +8,8 @@ onnxruntime, 1 thread.
 Per layer (by default 3x3 64->64 @56^2, issue 7's target, and resnet50's distinct
 convolutions from `conv_layers.py`) one process compiles the layer twice through
 compile-cpu: "ukernel" by default (`convolution-nchwc-microkernel`; for NCHW layers
-`convolution-microkernel`, off by default, turned on here: each output row is an
+`convolution-microkernel`, off by default for 3x3, turned on here with
+`te-auto-schedule{microkernel_nchw=true}`: each output row is an
 `hw.call` of `conv2d_nchwc_microkernel`), "generated" with
 `te-auto-schedule{microkernel=false}` (the generated 4 x 16 register tiles). Both are checked against each other, then timed
 round-robin: median and best of `--repeat` calls each (`--clock cpu`: the process's CPU
@@ -37,14 +38,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import numpy as np
 from conv_layers import CLOCKS, Layer, Row, model_layers, random_inputs, run_ort
 from numpy.typing import NDArray
 
 import dlir
-from dlir.passes.lowering.auto_schedule import rules_nchwc
 from dlir.passes.registry import PIPELINES
 
 Array = NDArray[Any]
@@ -52,6 +51,10 @@ GENERATED = PIPELINES["compile-cpu"][0].replace(
     "te-auto-schedule", "te-auto-schedule{microkernel=false}"
 )
 """compile-cpu without the micro-kernel rules: the generated register tiles."""
+UKERNEL = PIPELINES["compile-cpu"][0].replace(
+    "te-auto-schedule", "te-auto-schedule{microkernel_nchw=true}"
+)
+"""compile-cpu with NCHW convs larger than 1x1 on the micro-kernel too."""
 TARGET = Layer("Conv", (1, 64, 56, 56), (64, 64, 3, 3), (1, 64, 56, 56), (1, 1), (1, 1, 1, 1))
 """Issue 7's target: 3x3 64 -> 64 at 56^2, pad 1 (ANCHORS: onnxruntime 2.59 ms)."""
 
@@ -94,8 +97,7 @@ def measure(layer: Layer, layout: str, repeat: int, clock: str, seed: int) -> Re
         rng = np.random.default_rng(seed)
         inputs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
         inputs[1] /= np.float32(np.sqrt(np.prod(shapes[1][1:5])))
-    with mock.patch.object(rules_nchwc, "NCHW_MICROKERNEL", True):
-        programs: dict[str, Callable[..., Any]] = {"ukernel": dlir.compile(text)["layer"]}
+    programs: dict[str, Callable[..., Any]] = {"ukernel": dlir.compile(text, UKERNEL)["layer"]}
     programs["generated"] = dlir.compile(text, GENERATED)["layer"]
     got, expected = (np.asarray(programs[s](*inputs)) for s in ("ukernel", "generated"))
     scale = max(float(np.abs(expected).max()), 1e-30)

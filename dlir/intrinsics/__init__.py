@@ -1,7 +1,7 @@
 """The intrinsic library: hardware intrinsics that ship with dlir, declared by name.
 
     from dlir.intrinsics import declare, library
-    [entry.name for entry in library()]          # ['gemm_microkernel', 'vta_fill_zero', ...]
+    [entry.name for entry in library()]   # ['conv2d_nchwc_microkernel', 'gemm_microkernel', ...]
     op = declare(module, "gemm_microkernel", kc=256)
     # module now holds hw.intrinsic @gemm_6x16_k256_packed_packed and its llvm.func
 

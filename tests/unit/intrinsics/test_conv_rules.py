@@ -1,10 +1,9 @@
 """The conv micro-kernel rules of te-auto-schedule: NCHWc convolutions tensorized onto
-`conv2d_nchwc_microkernel` by default, NCHW ones only when `NCHW_MICROKERNEL` is on, both
+`conv2d_nchwc_microkernel` by default, NCHW ones 1x1 and, with
+`te-auto-schedule{microkernel_nchw=true}`, larger, both
 compiled natively and compared with the interpreter at odd shapes."""
 
 from __future__ import annotations
-
-from unittest import mock
 
 import numpy as np
 import pytest
@@ -19,11 +18,12 @@ from dlir.dialects.graph.func import FuncOp
 from dlir.dialects.hw import CallOp
 from dlir.parser import parse_module
 from dlir.passes import run_pipeline
-from dlir.passes.lowering.auto_schedule import rules_nchwc
 from dlir.passes.registry import PIPELINES
 
 COMPILE_CPU = PIPELINES["compile-cpu"][0]
 TENSORIZED = COMPILE_CPU[: COMPILE_CPU.index(",loop-unroll")]
+NCHW = COMPILE_CPU.replace("te-auto-schedule", "te-auto-schedule{microkernel_nchw=true}")
+NCHW_TENSORIZED = NCHW[: NCHW.index(",loop-unroll")]
 
 pytestmark = pytest.mark.skipif(
     not host_has_features("avx2", "fma"), reason="the micro-kernel needs avx2 and fma"
@@ -67,7 +67,7 @@ def called(text: str, pipeline: str = TENSORIZED) -> list[str]:
     return [op.callee.root_reference.data for op in module.walk() if isinstance(op, CallOp)]
 
 
-def check_native(text: str, seed: int = 0) -> None:
+def check_native(text: str, seed: int = 0, pipeline: str = COMPILE_CPU) -> None:
     """compile-cpu's result equals the interpreter's on random inputs."""
     module = parse_module(text)
     func = next(op for op in module.ops if isinstance(op, FuncOp))
@@ -76,7 +76,7 @@ def check_native(text: str, seed: int = 0) -> None:
     for arg in func.body.block.args:
         assert isa(arg.type, TensorType[Attribute])
         args.append(rng.standard_normal(arg.type.get_shape()).astype(np.float32))
-    got = dlir.compile(text)["main"](*args)
+    got = dlir.compile(text, pipeline)["main"](*args)
     expected = dlir.interpret(parse_module(text), "main", *args)
     scale = float(np.abs(expected).max())
     np.testing.assert_allclose(got, expected, rtol=0, atol=2e-4 * max(scale, 1.0))
@@ -127,6 +127,5 @@ def test_nchw_convs_on_the_micro_kernel_when_turned_on() -> None:
     # 40 input channels: blocks of 8, packed NCHW8c in the call, one block per call;
     # bias and relu after
     text = nchw_conv(40, 16, 7, 9, 3, 2)
-    with mock.patch.object(rules_nchwc, "NCHW_MICROKERNEL", True):
-        assert set(called(text)) == {"conv_nchwc_5x16_c1x8_k3x3_s2_o16"}
-        check_native(text)
+    assert set(called(text, NCHW_TENSORIZED)) == {"conv_nchwc_5x16_c1x8_k3x3_s2_o16"}
+    check_native(text, pipeline=NCHW)

@@ -48,15 +48,25 @@ class TeAutoSchedulePass(ModulePass):
     microkernel: bool = field(
         default=True,
         metadata={
-            "help": "tensorize matmul tiles onto the AVX2+FMA GEMM micro-kernel (on an "
-            "AVX2+FMA host); false: the generated 6 x 16 register tile"
+            "help": "tensorize matmuls and convs onto the AVX2+FMA micro-kernels (on an "
+            "AVX2+FMA host); false: the generated register tiles"
+        },
+    )
+    microkernel_nchw: bool = field(
+        default=False,
+        metadata={
+            "help": "NCHW convs larger than 1x1 on the conv micro-kernel too (input and "
+            "weights packed in each call)"
         },
     )
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         scheduled = {s.kernel_name for s in op.ops if isinstance(s, ScheduleOp)}
         options = Options(
-            parallel=self.parallel, vectorize=self.vectorize, microkernel=self.microkernel
+            parallel=self.parallel,
+            vectorize=self.vectorize,
+            microkernel=self.microkernel,
+            microkernel_nchw=self.microkernel_nchw,
         )
         for kernel in [k for k in op.ops if isinstance(k, KernelOp)]:
             if kernel.sym_name.data in scheduled:

@@ -98,8 +98,13 @@ class Options:
     parallel: bool = True
     vectorize: bool = True
     microkernel: bool = True
-    """Tensorize matmul register tiles onto the AVX2+FMA GEMM micro-kernel (rule
-    `contraction-microkernel`; off, the generated 6 x 16 tile of `contraction-panels`)."""
+    """Tensorize onto the AVX2+FMA micro-kernels: matmuls onto the GEMM kernel (rule
+    `contraction-microkernel`), NCHWc and NCHW 1x1 convs onto the conv kernel (rules
+    `convolution-nchwc-microkernel`, `convolution-microkernel`); off, the generated
+    register tiles."""
+    microkernel_nchw: bool = False
+    """NCHW convs larger than 1x1 on the conv micro-kernel too, their input and weights
+    packed in every call (slower than the generated tile so far: rules_nchwc.py)."""
 
 
 class NotApplicable(Exception):

@@ -7,7 +7,7 @@ first, then the generated register tile, the weights read as packed.
                                     accumulating into Y in place; reductions of 256
                                     multiply-adds per output or more
     convolution-microkernel         the same for NCHW 1x1 convs (3x3 too with
-                                    `NCHW_MICROKERNEL`), input and weights packed to
+                                    `te-auto-schedule{microkernel_nchw=true}`), input and weights packed to
                                     NCHW16c / OIHW16i16o in the call, the row in a tile
     convolution-nchwc               the generated tile:
 
@@ -61,26 +61,19 @@ divide the row."""
 
 def nchwc_rules(info: StageInfo) -> list[tuple[str, Rule]]:
     """The blocked convolution rules, for the stages shaped like one: the micro-kernel's
-    first (NCHWc; NCHW 1x1 convs packed to NCHWc, the others when `NCHW_MICROKERNEL`),
-    then the generated register tile."""
+    first (NCHWc; NCHW convs packed to NCHWc: 1x1 ones, the others with the option
+    `microkernel_nchw`, checked by the rule), then the generated register tile."""
     found: list[tuple[str, Rule]] = []
     shape = microkernel_shape(info)
     if shape is not None and shape.layout == "nchwc":
         found.append(("convolution-nchwc-microkernel", microkernel_convolution))
-    elif shape is not None and (NCHW_MICROKERNEL or shape.kh * shape.kw == 1):
+    elif shape is not None:
         found.append(("convolution-microkernel", microkernel_convolution))
     if _blocked_axes(info) is not None:
         found.append(("convolution-nchwc", _nchwc_convolution))
     return found
 
 
-NCHW_MICROKERNEL = False
-"""Whether NCHW convolutions with kernels larger than 1x1 (weights as arguments, not re-laid
-out by graph-alter-layout) take the micro-kernel too, their input and weights packed
-NCHW16c / OIHW16i16o in every call. Off: measured 0.79-0.96x the generated tile of
-`convolution-blocked` on resnet50's 3x3 layers (1 thread); its 1x1 layers over 256 or
-more channels gained 0.9-1.56x (11 of 12 at least 1.0x), so NCHW 1x1 convs take it
-always (`benchmarks/conv_ukernel.py`)."""
 
 
 def register_tile(width: int, block: int, lanes: int) -> tuple[int, int]:
@@ -254,6 +247,11 @@ def microkernel_convolution(s: StageSchedule, info: StageInfo, options: Options)
         raise NotApplicable("not a convolution the micro-kernel computes, or no AVX2+FMA")
     if not options.microkernel:
         raise NotApplicable("micro-kernels are off (te-auto-schedule{microkernel=false})")
+    if shape.layout == "nchw" and shape.kh * shape.kw > 1 and not options.microkernel_nchw:
+        # the input and weights packed in every call: 0.79-0.96x the generated tile of
+        # `convolution-blocked` on resnet50's 3x3 layers, 1 thread; its 1x1 layers over
+        # 256 or more channels 0.9-1.56x (11 of 12 at least 1.0x): benchmarks/conv_ukernel.py
+        raise NotApplicable("NCHW convs larger than 1x1 take it with microkernel_nchw=true")
     if shape.channels * shape.kh * shape.kw < MICROKERNEL_MIN_REDUCTION:
         raise NotApplicable("too short a reduction to amortize a row's register tiles")
     module = s.schedule.kernel.parent_op()

@@ -88,6 +88,13 @@ def build_fused_kernel(func: graph.FuncOp, name: str) -> KernelOp | None:
         stage = value.owner
         assert isinstance(stage, ComputeOp)
         names.rename(stage, "Y" if len(outputs) == 1 else f"Y{n}")
+    # a stage named after a graph value must not take another stage's axis name either
+    # (`%c = graph.conv2d ...`: its pad stage has an axis c)
+    stages = [op for op in kb.block.ops if isinstance(op, ComputeOp)]
+    axes = {axis for stage in stages for axis in stage.axis_names()}
+    for stage in stages:
+        if stage.stage.data in axes:
+            names.rename(stage, stage.stage.data, avoid=axes)
     kernel = kb.finish(*outputs)
     inline_stages(kernel, own_stages)
     return kernel
@@ -100,9 +107,9 @@ class _StageNames:
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
-    def rename(self, stage: ComputeOp, base: str) -> None:
+    def rename(self, stage: ComputeOp, base: str, avoid: set[str] | None = None) -> None:
         self.taken.discard(stage.stage.data)
-        axes = set(stage.axis_names())
+        axes = set(stage.axis_names()) | (avoid or set())
         name, n = base, 1
         while name in self.taken or name in axes:
             name, n = f"{base}{n}", n + 1

@@ -355,3 +355,24 @@ def test_cast(source: str, target: str) -> None:
         if target == "i1":
             x[0, 3] = np.nan
     check(func(f"graph.cast {{x}} : {s} to {t}", [s], t), x)
+
+
+def test_a_value_named_like_another_stages_axis_is_renamed():
+    """`%c = graph.conv2d` fused with its relu: the conv's stage may not be called `c`,
+    the axis of its pad stage (the kernel would not verify)."""
+    text = """
+graph.func @f(%x: tensor<1x16x7x7xf32>, %w: tensor<16x16x3x3xf32>) -> tensor<1x16x7x7xf32> {
+  %c = graph.conv2d %x, %w pads [1, 1, 1, 1] : (tensor<1x16x7x7xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x7x7xf32>
+  %h = graph.relu %c : tensor<1x16x7x7xf32>
+  graph.return %h : tensor<1x16x7x7xf32>
+}"""
+    module = parse_module(text)
+    run_pipeline("graph-fuse,graph-to-te", module)
+    kernel = next(op for op in module.ops if isinstance(op, KernelOp))
+    names = [stage.stage.data for stage in kernel.stages()]
+    assert "c" not in names and "c1" in names
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((1, 16, 7, 7), dtype=np.float32)
+    w = rng.standard_normal((16, 16, 3, 3), dtype=np.float32)
+    got = dlir.compile(text)["f"](x, w)
+    np.testing.assert_allclose(got, dlir.interpret(parse_module(text), "f", x, w), atol=1e-4)
