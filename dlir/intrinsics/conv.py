@@ -40,12 +40,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from xdsl.dialects import arith, llvm
+from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     DictionaryAttr,
-    IndexType,
     IntegerAttr,
     MemRefType,
     StridedLayoutAttr,
@@ -58,8 +57,9 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from dlir.dialects.hw import IntrinsicOp, ReturnOp
-from dlir.dialects.loop import ForOp, LoadOp, StoreOp, YieldOp
+from dlir.dialects.loop import ForOp, LoadOp
 from dlir.dialects.loop.access import IndexExpr
+from dlir.intrinsics.behavior import index_constant, insert, multiply_accumulate
 from dlir.intrinsics.cpu import FEATURES, LANES, TARGET, Intrinsic, IntrinsicError
 
 BLOCKS = (8, 16)
@@ -201,20 +201,20 @@ def _behavior(types: tuple[MemRefType, MemRefType, MemRefType], stride: int) -> 
     w_shape = types[1].get_shape()
     names = ["x", "co", "cb", "ry", "rx", "ci"]
     extents = [columns, nr, *w_shape[:-1]]
-    zero, one = _index(0), _index(1)
+    zero, one = index_constant(0), index_constant(1)
     zero.result.name_hint, one.result.name_hint = "c0", "c1"
     block.add_ops([zero, one])
     constants: dict[int, SSAValue] = {0: zero.result, 1: one.result}
     for extent in extents:
         if extent not in constants:
-            op = _index(extent)
+            op = index_constant(extent)
             op.result.name_hint = f"c{extent}"
             block.add_op(op)
             constants[extent] = op.result
     parent, ivs = block, list[SSAValue]()
     for extent, hint in zip(extents, names, strict=True):
         loop = ForOp(zero, constants[extent], one)
-        _insert(parent, loop)
+        insert(parent, loop)
         parent = loop.body.block
         parent.args[0].name_hint = hint
         ivs.append(parent.args[0])
@@ -224,28 +224,9 @@ def _behavior(types: tuple[MemRefType, MemRefType, MemRefType], stride: int) -> 
     cb, ry, rx, ci = reduction
     load_i = LoadOp(i_buf, [cb, ry, column, ci])
     load_w = LoadOp(w_buf, [cb, ry, rx, ci, co])
-    load_o = LoadOp(o_buf, [x, co])
-    product = arith.MulfOp(load_i, load_w)
-    total = arith.AddfOp(load_o, product)
-    for op, hint in ((load_i, "a"), (load_w, "b"), (load_o, "z"), (product, "p"), (total, "s")):
-        op.results[0].name_hint = hint
-    for op in (load_i, load_w, load_o, product, total, StoreOp(total, o_buf, [x, co])):
-        _insert(parent, op)
+    multiply_accumulate(parent, load_i, load_w, o_buf, [x, co], hints="abzps")
     block.add_op(ReturnOp())
     return Region(block)
-
-
-def _index(value: int) -> arith.ConstantOp:
-    return arith.ConstantOp(IntegerAttr(value, IndexType()))
-
-
-def _insert(block: Block, op: Operation) -> None:
-    """Add `op` to `block`, before its terminator (a loop body's `loop.yield`) if any."""
-    last = block.last_op
-    if isinstance(last, YieldOp):
-        block.insert_op_before(op, last)
-    else:
-        block.add_op(op)
 
 
 class _Kernel:

@@ -39,13 +39,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xdsl.dialects import arith, llvm
+from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
-    IndexType,
     IntegerAttr,
     MemRefType,
     StridedLayoutAttr,
@@ -58,7 +57,8 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from dlir.dialects.hw import IntrinsicOp, ReturnOp
-from dlir.dialects.loop import ForOp, LoadOp, StoreOp, YieldOp
+from dlir.dialects.loop import ForOp, LoadOp
+from dlir.intrinsics.behavior import index_constant, insert, multiply_accumulate
 
 TARGET = "x86-avx2-fma"
 FEATURES = ("avx2", "fma")
@@ -161,44 +161,24 @@ def _behavior(
     a, b, c = block.args
     for arg, hint in zip(block.args, "abc", strict=True):
         arg.name_hint = hint
-    zero, one = _index(0), _index(1)
-    bounds = [_index(n) for n in (mr, nr, kc)]
+    zero, one = index_constant(0), index_constant(1)
+    bounds = [index_constant(n) for n in (mr, nr, kc)]
     for op, hint in zip([zero, one, *bounds], ["c0", "c1", "mr", "nr", "kc"], strict=True):
         op.result.name_hint = hint
     block.add_ops([zero, one, *bounds])
     parent, ivs = block, list[SSAValue]()
     for bound in bounds:
         loop = ForOp(zero, bound, one)
-        _insert(parent, loop)
+        insert(parent, loop)
         parent = loop.body.block
         ivs.append(parent.args[0])
     for iv, hint in zip(ivs, "ijk", strict=True):
         iv.name_hint = hint
     i, j, k = ivs
-    x = LoadOp(a, [k, i] if a_layout == "packed" else [i, k])
-    y = LoadOp(b, [k, j])
-    z = LoadOp(c, [i, j])
-    product = arith.MulfOp(x, y)
-    total = arith.AddfOp(z, product)
-    for op, hint in ((x, "x"), (y, "y"), (z, "z"), (product, "p"), (total, "s")):
-        op.results[0].name_hint = hint
-    for op in (x, y, z, product, total, StoreOp(total, c, [i, j])):
-        _insert(parent, op)
+    lhs = LoadOp(a, [k, i] if a_layout == "packed" else [i, k])
+    multiply_accumulate(parent, lhs, LoadOp(b, [k, j]), c, [i, j])
     block.add_op(ReturnOp())
     return Region(block)
-
-
-def _index(value: int) -> arith.ConstantOp:
-    return arith.ConstantOp(IntegerAttr(value, IndexType()))
-
-
-def _insert(block: Block, op: Operation) -> None:
-    """Add `op` to `block`, before its terminator (a loop body's `loop.yield`) if any."""
-    last = block.last_op
-    if isinstance(last, YieldOp):
-        block.insert_op_before(op, last)
-    else:
-        block.add_op(op)
 
 
 class _Kernel:

@@ -42,7 +42,8 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from dlir.backends.vta.config import ACC, DEFAULT_CONFIG, INP, WGT, VTAConfig
 from dlir.dialects.hw import IntrinsicOp, ReturnOp
-from dlir.dialects.loop import ForOp, LoadOp, StoreOp, YieldOp
+from dlir.dialects.loop import ForOp, LoadOp, StoreOp
+from dlir.intrinsics.behavior import index_constant, insert
 
 TARGET = "vta"
 
@@ -86,7 +87,7 @@ def fill_zero(config: VTAConfig = DEFAULT_CONFIG) -> IntrinsicOp:
 
     def body(block: Block, buffers: list[SSAValue], ivs: list[SSAValue]) -> None:
         zero = _add(block, arith.ConstantOp(IntegerAttr(0, i32)))
-        _insert(block, StoreOp(zero, buffers[0], ivs))
+        insert(block, StoreOp(zero, buffers[0], ivs))
 
     return _intrinsic("vta_fill_zero", [tile_type(config, ACC)], [b, o], body, ["acc"])
 
@@ -105,7 +106,7 @@ def gemm(config: VTAConfig = DEFAULT_CONFIG) -> IntrinsicOp:
         b, o, i = ivs
         product = _product(block, inp, wgt, b, o, i)
         old = _add(block, LoadOp(acc, [b, o]))
-        _insert(block, StoreOp(_add(block, arith.AddiOp(old, product)), acc, [b, o]))
+        insert(block, StoreOp(_add(block, arith.AddiOp(old, product)), acc, [b, o]))
 
     shape = [config.batch, config.block_out, config.block_in]
     return _intrinsic("vta_gemm", types, shape, body, ["inp", "wgt", "acc"])
@@ -129,13 +130,13 @@ def gemm_add(config: VTAConfig = DEFAULT_CONFIG) -> IntrinsicOp:
         b, o = ivs
         old = _add(inner, LoadOp(acc, [b, o]))
         extra = _add(inner, LoadOp(bias, [b, o]))
-        _insert(inner, StoreOp(_add(inner, arith.AddiOp(old, extra)), acc, [b, o]))
+        insert(inner, StoreOp(_add(inner, arith.AddiOp(old, extra)), acc, [b, o]))
 
     def accumulate(inner: Block, ivs: list[SSAValue]) -> None:
         b, o, i = ivs
         product = _product(inner, inp, wgt, b, o, i)
         old = _add(inner, LoadOp(acc, [b, o]))
-        _insert(inner, StoreOp(_add(inner, arith.AddiOp(old, product)), acc, [b, o]))
+        insert(inner, StoreOp(_add(inner, arith.AddiOp(old, product)), acc, [b, o]))
 
     _nest(block, [b_, o_], add_bias, ("bb", "bo"))
     _nest(block, [config.batch, config.block_out, config.block_in], accumulate)
@@ -160,7 +161,7 @@ def load(
         value = _add(block, LoadOp(buffers[0], ivs))
         if widen:
             value = _sign_extend(block, value)
-        _insert(block, StoreOp(value, buffers[1], ivs))
+        insert(block, StoreOp(value, buffers[1], ivs))
 
     suffix = "_i8" if widen else ""
     name = f"vta_load_{scope.removeprefix('vta.')}{suffix}"
@@ -182,7 +183,7 @@ def store(config: VTAConfig = DEFAULT_CONFIG) -> IntrinsicOp:
         value = _add(block, arith.MaxSIOp(value, low))
         value = _add(block, arith.MinSIOp(value, high))
         narrow = _add(block, arith.TruncIOp(value, i8))
-        _insert(block, StoreOp(narrow, buffers[1], ivs))
+        insert(block, StoreOp(narrow, buffers[1], ivs))
 
     return _intrinsic("vta_store", types, list(config.tile_shape(ACC)), body, ["src", "dst"])
 
@@ -201,7 +202,7 @@ def alu(op: str, config: VTAConfig = DEFAULT_CONFIG) -> IntrinsicOp:
         src, dst = buffers
         old = _add(block, LoadOp(dst, ivs))
         other = _add(block, LoadOp(src, ivs))
-        _insert(block, StoreOp(_add(block, _ALU_ARITH[op](old, other)), dst, ivs))
+        insert(block, StoreOp(_add(block, _ALU_ARITH[op](old, other)), dst, ivs))
 
     shape = list(config.tile_shape(ACC))
     return _intrinsic(f"vta_alu_{op}", [acc_type, acc_type], shape, body, ["src", "dst"])
@@ -221,7 +222,7 @@ def alu_imm(op: str, value: int, config: VTAConfig = DEFAULT_CONFIG) -> Intrinsi
     def body(block: Block, buffers: list[SSAValue], ivs: list[SSAValue]) -> None:
         old = _add(block, LoadOp(buffers[0], ivs))
         imm = _add(block, arith.ConstantOp(IntegerAttr(value, i32)))
-        _insert(block, StoreOp(_add(block, _ALU_ARITH[op](old, imm)), buffers[0], ivs))
+        insert(block, StoreOp(_add(block, _ALU_ARITH[op](old, imm)), buffers[0], ivs))
 
     spelled = f"n{-value}" if value < 0 else str(value)
     name = f"vta_alu_{op}_imm{'_' if value < 0 else ''}{spelled}"
@@ -314,7 +315,7 @@ def _nest(
 
     def index(value: int) -> SSAValue:
         if value not in constants:
-            constants[value] = _add(block, _index(value))
+            constants[value] = _add(block, index_constant(value))
             constants[value].name_hint = f"c{value}"
         return constants[value]
 
@@ -323,7 +324,7 @@ def _nest(
     parent, ivs = block, list[SSAValue]()
     for bound, name in zip(bounds, names, strict=False):
         loop = ForOp(zero, bound, one)
-        _insert(parent, loop)
+        insert(parent, loop)
         parent = loop.body.block
         loop.induction_var.name_hint = name
         ivs.append(loop.induction_var)
@@ -344,19 +345,7 @@ def _sign_extend(block: Block, value: SSAValue) -> SSAValue:
     return _add(block, arith.IndexCastOp(wide, IntegerType(32)))
 
 
-def _index(value: int) -> arith.ConstantOp:
-    return arith.ConstantOp(IntegerAttr(value, IndexType()))
-
-
 def _add(block: Block, op: Operation) -> SSAValue:
     """Insert an op with one result; its result."""
-    _insert(block, op)
+    insert(block, op)
     return op.results[0]
-
-
-def _insert(block: Block, op: Operation) -> None:
-    last = block.last_op
-    if isinstance(last, YieldOp):
-        block.insert_op_before(op, last)
-    else:
-        block.add_op(op)

@@ -1,6 +1,6 @@
 """The conv micro-kernel rules of te-auto-schedule: NCHWc convolutions tensorized onto
-`conv2d_nchwc_microkernel` by default, NCHW ones 1x1 and, with
-`te-auto-schedule{microkernel_nchw=true}`, larger, both
+`conv2d_nchwc_microkernel` by default, NCHW ones with
+`te-auto-schedule{microkernel_nchw=true}`, both
 compiled natively and compared with the interpreter at odd shapes."""
 
 from __future__ import annotations
@@ -114,13 +114,14 @@ def test_short_reductions_keep_the_generated_tile() -> None:
 
 def test_nchw_convs_keep_the_generated_tile_by_default() -> None:
     assert called(nchw_conv(32, 16, 6, 6, 3, 1)) == []
+    assert called(nchw_conv(256, 16, 3, 5, 1, 1)) == []
 
 
-def test_nchw_1x1_convs_run_on_the_micro_kernel() -> None:
+def test_nchw_1x1_convs_run_on_the_micro_kernel_when_turned_on() -> None:
     # 256 channels packed NCHW16c in the call, all 16 blocks per call (16 KiB of weights)
     text = nchw_conv(256, 16, 3, 5, 1, 1)
-    assert set(called(text)) == {"conv_nchwc_5x16_c16x16_k1x1_s1_o16"}
-    check_native(text)
+    assert set(called(text, NCHW_TENSORIZED)) == {"conv_nchwc_5x16_c16x16_k1x1_s1_o16"}
+    check_native(text, pipeline=NCHW)
 
 
 def test_nchw_convs_on_the_micro_kernel_when_turned_on() -> None:

@@ -55,8 +55,8 @@ class TeAutoSchedulePass(ModulePass):
     microkernel_nchw: bool = field(
         default=False,
         metadata={
-            "help": "NCHW convs larger than 1x1 on the conv micro-kernel too (input and "
-            "weights packed in each call)"
+            "help": "NCHW convs on the conv micro-kernel too (input and weights packed "
+            "in each call)"
         },
     )
 

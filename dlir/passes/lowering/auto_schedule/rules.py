@@ -99,12 +99,12 @@ class Options:
     vectorize: bool = True
     microkernel: bool = True
     """Tensorize onto the AVX2+FMA micro-kernels: matmuls onto the GEMM kernel (rule
-    `contraction-microkernel`), NCHWc and NCHW 1x1 convs onto the conv kernel (rules
-    `convolution-nchwc-microkernel`, `convolution-microkernel`); off, the generated
-    register tiles."""
+    `contraction-microkernel`), NCHWc convs onto the conv kernel (rule
+    `convolution-nchwc-microkernel`); off, the generated register tiles."""
     microkernel_nchw: bool = False
-    """NCHW convs larger than 1x1 on the conv micro-kernel too, their input and weights
-    packed in every call (slower than the generated tile so far: rules_nchwc.py)."""
+    """NCHW convs on the conv micro-kernel too (`convolution-microkernel`), their input
+    and weights packed in every call (not faster than the generated tile so far:
+    rules_nchwc.py)."""
 
 
 class NotApplicable(Exception):

@@ -6,8 +6,8 @@ first, then the generated register tile, the weights read as packed.
                                     `conv2d_nchwc_microkernel` (dlir/intrinsics/conv.py),
                                     accumulating into Y in place; reductions of 256
                                     multiply-adds per output or more
-    convolution-microkernel         the same for NCHW 1x1 convs (3x3 too with
-                                    `te-auto-schedule{microkernel_nchw=true}`), input and weights packed to
+    convolution-microkernel         the same for NCHW convs, with
+                                    `te-auto-schedule{microkernel_nchw=true}`: input and weights packed to
                                     NCHW16c / OIHW16i16o in the call, the row in a tile
     convolution-nchwc               the generated tile:
 
@@ -61,8 +61,8 @@ divide the row."""
 
 def nchwc_rules(info: StageInfo) -> list[tuple[str, Rule]]:
     """The blocked convolution rules, for the stages shaped like one: the micro-kernel's
-    first (NCHWc; NCHW convs packed to NCHWc: 1x1 ones, the others with the option
-    `microkernel_nchw`, checked by the rule), then the generated register tile."""
+    first (NCHWc; NCHW convs packed to NCHWc with the option `microkernel_nchw`, checked
+    by the rule), then the generated register tile."""
     found: list[tuple[str, Rule]] = []
     shape = microkernel_shape(info)
     if shape is not None and shape.layout == "nchwc":
@@ -72,8 +72,6 @@ def nchwc_rules(info: StageInfo) -> list[tuple[str, Rule]]:
     if _blocked_axes(info) is not None:
         found.append(("convolution-nchwc", _nchwc_convolution))
     return found
-
-
 
 
 def register_tile(width: int, block: int, lanes: int) -> tuple[int, int]:
@@ -247,11 +245,12 @@ def microkernel_convolution(s: StageSchedule, info: StageInfo, options: Options)
         raise NotApplicable("not a convolution the micro-kernel computes, or no AVX2+FMA")
     if not options.microkernel:
         raise NotApplicable("micro-kernels are off (te-auto-schedule{microkernel=false})")
-    if shape.layout == "nchw" and shape.kh * shape.kw > 1 and not options.microkernel_nchw:
+    if shape.layout == "nchw" and not options.microkernel_nchw:
         # the input and weights packed in every call: 0.79-0.96x the generated tile of
-        # `convolution-blocked` on resnet50's 3x3 layers, 1 thread; its 1x1 layers over
-        # 256 or more channels 0.9-1.56x (11 of 12 at least 1.0x): benchmarks/conv_ukernel.py
-        raise NotApplicable("NCHW convs larger than 1x1 take it with microkernel_nchw=true")
+        # `convolution-blocked` on resnet50's 3x3 layers, 1 thread; 0.97x on the 1x1
+        # 256 -> 64 at 56^2 (benchmarks/conv_ukernel.py, run.py's conv2d_1x1 0.78x numpy
+        # against 0.91x)
+        raise NotApplicable("NCHW convs take the micro-kernel with microkernel_nchw=true")
     if shape.channels * shape.kh * shape.kw < MICROKERNEL_MIN_REDUCTION:
         raise NotApplicable("too short a reduction to amortize a row's register tiles")
     module = s.schedule.kernel.parent_op()
