@@ -75,9 +75,9 @@ def test_a_large_matmul_runs_on_the_kernel_by_default() -> None:
 @pytest.mark.parametrize(
     "m, k, n",
     [
-        (389, 1500, 40),  # k in 2 blocks of 750; columns 2 panels + 8 (padded panel)
+        (389, 1500, 40),  # k in 6 blocks of 250; columns 2 panels + 8 (padded panel)
         (97, 5, 17),  # one row block, one column past a panel
-        (200, 2053, 16),  # k prime: blocks of 685 and a shorter last one, run as loops
+        (200, 1031, 16),  # k prime: blocks of 207 and a shorter last one, run as loops
     ],
 )
 def test_odd_shapes_match_numpy(m: int, k: int, n: int) -> None:
@@ -87,31 +87,41 @@ def test_odd_shapes_match_numpy(m: int, k: int, n: int) -> None:
 
 
 def test_blocking_is_gotoblas() -> None:
-    """1024^3: all of k per call, row blocks of 192 with A's block packed at each, B's
-    panels packed once."""
-    schedule = "\n".join(schedule_of(matmul(1024, 1024, 1024)))
-    assert 'te.reorder "Y" ["io", "jo", "iio", "k", "iii", "ji"]' in schedule
-    assert 'te.tensorize "Y" "k" with @gemm_6x16_k1024_packed_packed' in schedule
-    assert 'te.compute_at "X0_packed" at "Y" "io"' in schedule
-    assert 'te.compute_at "X1_packed"' not in schedule  # at root
+    """1024^3: k in blocks of 256 outermost, B's block packed at each; rows in blocks of
+    192, A's block packed at each; both packings split across the threads."""
+    schedule = schedule_of(matmul(1024, 1024, 1024))
+    assert 'te.split "Y" "k" by 256 -> "ko", "ki"' in schedule
+    assert 'te.reorder "Y" ["ko", "io", "jo", "iio", "ki", "iii", "ji"]' in schedule
+    assert 'te.tensorize "Y" "ki" with @gemm_6x16_k256_packed_packed' in schedule
+    assert schedule[-5:] == [
+        'te.compute_at "X1_packed" at "Y" "ko"',
+        'te.parallel "X1_packed" "ax1o"',
+        'te.compute_at "X0_packed" at "Y" "io"',
+        'te.parallel "X0_packed" "ax0o"',
+        'te.parallel "Y" "jo"',
+    ]
 
 
-def test_long_reductions_pack_b_per_k_block_and_one_row_block_per_panel() -> None:
-    long = "\n".join(schedule_of(matmul(384, 2048, 64)))
-    assert 'te.split "Y" "k" by 1024 -> "ko", "ki"' in long
-    assert 'te.compute_at "X1_packed" at "Y" "ko"' in long
-    few_rows = "\n".join(schedule_of(matmul(128, 512, 64)))
-    assert 'te.compute_at "X1_packed" at "Y" "jo"' in few_rows
+def test_one_row_block_packs_each_panel_of_b_where_it_is_used() -> None:
+    schedule = schedule_of(matmul(128, 512, 64))
+    assert 'te.compute_at "X1_packed" at "Y" "jo"' in schedule
+    assert 'te.parallel "X1_packed" "ax1o"' not in schedule  # inside the parallel jo
+
+
+def test_short_reductions_are_one_call() -> None:
+    schedule = schedule_of(matmul(384, 200, 64))
+    assert 'te.tensorize "Y" "k" with @gemm_6x16_k200_packed_packed' in schedule
+    assert not any(p.startswith('te.compute_at "X1_packed"') for p in schedule)  # at root
 
 
 def test_reduction_blocks() -> None:
-    assert [reduction_block(k) for k in (37, 1024, 1500, 2048, 3000, 2053)] == [
+    assert [reduction_block(k) for k in (37, 256, 1024, 1500, 2048, 1031)] == [
         37,
-        1024,
-        750,
-        1024,
-        1000,
-        685,
+        256,
+        256,
+        250,
+        256,
+        207,  # 1031 is prime: 5 blocks of 207, the last (203) run as loops
     ]
 
 

@@ -3,11 +3,12 @@ the GEMM micro-kernel (`dlir/intrinsics/cpu.py`), onto which te.tensorize maps e
 6 x 16 tile of C.
 
     C[i, j] = sum over k of A[i, k] * B[k, j]                       (1024^3)
-      -> loops ib (192 rows), jo (parallel, 16 columns), io (6 rows), then
-         hw.call @gemm_6x16_k1024_packed_packed(Ap[io], Bp[jo], C[6 io.., 16 jo..])
-         Bp[j / 16, k, j % 16] = B[k, j]      packed at root (per k block when k > 1024)
-         Ap[i / 6, k, i % 6]  = A[i, k]       A's 192 rows packed at ib (1024 = 170 x 6 + 4:
-                                              the last tile padded, and run as loops)
+      -> loops ko (256 steps of k), ib (192 rows), jo (parallel, 16 columns), io (6 rows):
+         hw.call @gemm_6x16_k256_packed_packed(Ap[io], Bp[jo], C[6 io.., 16 jo..])
+         Bp[j / 16, k, j % 16] = B[k, j]   B's 256 rows packed at ko, panels in parallel
+         Ap[i / 6, k, i % 6]  = A[i, k]    A's 192 x 256 block packed at ib, in parallel
+                                           (1024 = 170 x 6 + 4: the last tile padded, its
+                                           rows run as loops)
 
 The kernel sums kc steps of k in 12 vector registers and adds the tile into C once per
 call. `te-auto-schedule{microkernel=false}` turns the rule off (the generated 6 x 16
@@ -26,11 +27,11 @@ from dlir.intrinsics.cpu import FEATURES, LANES
 from dlir.passes.lowering.auto_schedule import rules
 from dlir.passes.lowering.auto_schedule.classify import Read, StageInfo, contraction_axes
 
-MICROKERNEL_K = 1024
-"""The most k steps per micro-kernel call (kc). 1024 measured best at 1024^3 and 2048^3
-against 256, 512 and 2048 (1.03x / 1.07x numpy against 0.99x / 0.95x for the next best;
-the 1024 x 16 panel of B streams from L2, and C is read and written K / kc times):
-docs/intrinsics.md."""
+MICROKERNEL_K = 256
+"""The most k steps per micro-kernel call (kc): A's block of 192 rows x 256 (192 KiB)
+stays in L2 while the threads stream B's panels past it. Measured against 512 and 1024
+(1 thread: 1024 2-3% faster; 2 threads at 2048^3: 152 and 156 GFLOP/s for 256 and 512,
+105 for 1024, whose 768 KiB block of A each thread re-reads from L3): docs/intrinsics.md."""
 MICROKERNEL_ROWS = 96
 """The fewest rows the micro-kernel rule takes (B's packing is paid once per row block)."""
 
@@ -40,10 +41,11 @@ def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: rules.O
     #   -> GotoBLAS's blocking around the micro-kernel:
     #      loops ko (kc steps of k), ib (192 rows), jo (parallel), io; the nest ki, ii, ji
     #      tensorized: hw.call @gemm_6x16_k<kc>_packed_packed(Ap tile, Bp panel, C tile)
-    #      Bp[j / 16, k, j % 16]: B's kc rows packed at ko (at jo when the rows are one
-    #                             block: each panel then packed right before its use)
-    #      Ap[i / 6, k, i % 6]:   A's 192 x kc block packed at ib (the last 6-row tile
-    #                             padded when 6 does not divide the rows)
+    #      Bp[j / 16, k, j % 16]: B's kc rows packed at ko, panels in parallel (at jo
+    #                             when the rows are one block: each panel packed right
+    #                             before its use)
+    #      Ap[i / 6, k, i % 6]:   A's 192 x kc block packed at ib, panels in parallel
+    #                             (the last 6-row tile padded when 6 does not divide)
     if not options.microkernel or not options.vectorize or not host_has_features(*FEATURES):
         raise rules.NotApplicable("the micro-kernel needs vector lanes and an AVX2+FMA host")
     axes = contraction_axes(info.reads, info.n_spatial, len(info.extents))
@@ -85,16 +87,21 @@ def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: rules.O
     intrinsic = declare(module, "gemm_microkernel", kc=kc)
     s.tensorize(inner_k, intrinsic.sym_name.data)
     s.vectorize(ji)  # C's init, and the tiles of the last rows (fewer than 6)
-    b_panels = _pack_panels(s, b_name, b, j, k, columns, vectorize=True)
-    a_panels = _pack_panels(s, a_name, a, i, k, rules.MATMUL_ROWS, vectorize=False)
+    b_panels, b_outer = _pack_panels(s, b_name, b, j, k, columns, vectorize=True)
+    a_panels, a_outer = _pack_panels(s, a_name, a, i, k, rules.MATMUL_ROWS, vectorize=False)
     if ib is None:
         b_panels.compute_at(s, jo)  # one row block: each panel packed right before its use
-    elif ko is not None:
-        b_panels.compute_at(s, ko)
+    else:
+        if ko is not None:
+            b_panels.compute_at(s, ko)
+        if options.parallel:  # packed by all threads, outside the parallel loop jo
+            b_panels.parallel(b_outer)
     if ib is not None:
         a_panels.compute_at(s, ib)
     elif ko is not None:
         a_panels.compute_at(s, ko)
+    if options.parallel:
+        a_panels.parallel(a_outer)
     spatial = [*batch, jo]
     spatial_extents = [*(extents[n] for n in range(info.n_spatial) if n not in (i, j))]
     rules.parallel_outermost(
@@ -105,7 +112,7 @@ def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: rules.O
 def reduction_block(extent: int) -> int:
     """The k steps of one micro-kernel call: the reduction in the fewest blocks of at
     most `MICROKERNEL_K` steps, equal ones if some count up to twice that many divides
-    it (2048 -> 2 x 1024, 1500 -> 2 x 750); else te-to-loop peels the last, shorter
+    it (1024 -> 4 x 256, 1500 -> 6 x 250); else te-to-loop peels the last, shorter
     block, which runs as loops."""
     blocks = -(-extent // MICROKERNEL_K)
     count = next((c for c in range(blocks, 2 * blocks + 1) if extent % c == 0), blocks)
@@ -114,10 +121,11 @@ def reduction_block(extent: int) -> int:
 
 def _pack_panels(
     s: StageSchedule, tensor: str, read: Read, axis: int, k: int, width: int, *, vectorize: bool
-) -> StageSchedule:
+) -> tuple[StageSchedule, str]:
     """`tensor` packed in panels of `width` along the dimension it reads `axis` by, then
     the one it reads `k` by: X[k, j] -> Xp[j / width, k, j % width] (other dimensions
-    outside, in order). A last panel `width` does not divide is padded."""
+    outside, in order). A last panel `width` does not divide is padded. Returns the
+    packing stage and its loop over the panels."""
     dims = [
         next(d for d, x in enumerate(read.indices) if x == AffineExpr.dimension(n))
         for n in (axis, k)
@@ -128,7 +136,7 @@ def _pack_panels(
     panel.reorder(*batch, outer, f"ax{dims[1]}", inner)
     if vectorize:
         panel.vectorize(inner)
-    return panel
+    return panel, outer
 
 
 def microkernel_rules(info: StageInfo) -> list[tuple[str, rules.Rule]]:
