@@ -12,6 +12,7 @@ from dlir.backends.llvm.jit import host_has_features
 from dlir.dialects.hw import CallOp, IntrinsicOp
 from dlir.dialects.te.kernel import KernelOp
 from dlir.dialects.te.schedule import ScheduleOp
+from dlir.ir.diagnostics import DiagnosticError
 from dlir.parser import parse_module
 from dlir.passes import run_pipeline
 from dlir.passes.lowering.auto_schedule.rules import Options
@@ -44,10 +45,10 @@ def tensorized(text: str, pipeline: str = COMPILE_CPU) -> tuple[list[str], list[
     return declared, called
 
 
-def schedule_of(text: str) -> list[str]:
-    """The auto-schedule's primitives, printed one per line."""
+def schedule_of(text: str, threads: int = 2) -> list[str]:
+    """The auto-schedule's primitives for `threads` threads, printed one per line."""
     module = parse_module(text)
-    run_pipeline("graph-to-te,te-auto-schedule", module)
+    run_pipeline(f"graph-to-te,te-auto-schedule{{threads={threads}}}", module)
     kernel = next(op for op in module.ops if isinstance(op, KernelOp))
     schedule = next(
         op
@@ -102,6 +103,17 @@ def test_blocking_is_gotoblas() -> None:
     ]
 
 
+def test_one_thread_takes_k_blocks_of_1024() -> None:
+    schedule = schedule_of(matmul(1024, 2048, 1024), threads=1)
+    assert 'te.split "Y" "k" by 1024 -> "ko", "ki"' in schedule
+    assert 'te.tensorize "Y" "ki" with @gemm_6x16_k1024_packed_packed' in schedule
+
+
+def test_negative_threads_are_an_error() -> None:
+    with pytest.raises(DiagnosticError, match="threads must be 0"):
+        run_pipeline("te-auto-schedule{threads=-1}", parse_module(matmul(8, 8, 8)))
+
+
 def test_one_row_block_packs_each_panel_of_b_where_it_is_used() -> None:
     schedule = schedule_of(matmul(128, 512, 64))
     assert 'te.compute_at "X1_packed" at "Y" "jo"' in schedule
@@ -115,6 +127,7 @@ def test_short_reductions_are_one_call() -> None:
 
 
 def test_reduction_blocks() -> None:
+    assert reduction_block(3000, 1024) == 1000
     assert [reduction_block(k) for k in (37, 256, 1024, 1500, 2048, 1031)] == [
         37,
         256,

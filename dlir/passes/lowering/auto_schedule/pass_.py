@@ -29,6 +29,7 @@ from xdsl.passes import ModulePass
 
 from dlir.dialects.te.kernel import KernelOp
 from dlir.dialects.te.schedule import ScheduleOp
+from dlir.ir.diagnostics import Diagnostic, DiagnosticError
 from dlir.passes.lowering.auto_schedule.rules import Options
 from dlir.passes.lowering.auto_schedule.schedule import auto_schedule
 
@@ -52,6 +53,10 @@ class TeAutoSchedulePass(ModulePass):
             "AVX2+FMA host); false: the generated register tiles"
         },
     )
+    threads: int = field(
+        default=0,
+        metadata={"help": "threads to tune the schedules for (0: DLIR_NUM_THREADS, else the CPUs)"},
+    )
     microkernel_nchw: bool = field(
         default=False,
         metadata={
@@ -61,12 +66,18 @@ class TeAutoSchedulePass(ModulePass):
     )
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.threads < 0:
+            message = (
+                f"te-auto-schedule: threads must be 0 (the runtime's) or more, got {self.threads}"
+            )
+            raise DiagnosticError(Diagnostic(message))
         scheduled = {s.kernel_name for s in op.ops if isinstance(s, ScheduleOp)}
         options = Options(
             parallel=self.parallel,
             vectorize=self.vectorize,
             microkernel=self.microkernel,
             microkernel_nchw=self.microkernel_nchw,
+            threads=self.threads,
         )
         for kernel in [k for k in op.ops if isinstance(k, KernelOp)]:
             if kernel.sym_name.data in scheduled:

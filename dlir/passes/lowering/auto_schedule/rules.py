@@ -101,6 +101,9 @@ class Options:
     """Tensorize onto the AVX2+FMA micro-kernels: matmuls onto the GEMM kernel (rule
     `contraction-microkernel`), NCHWc convs onto the conv kernel (rule
     `convolution-nchwc-microkernel`); off, the generated register tiles."""
+    threads: int = 0
+    """The threads the schedules are tuned for; 0: the runtime's (`DLIR_NUM_THREADS`,
+    else the CPUs this process may use). Only the micro-kernel's k blocks depend on it."""
     microkernel_nchw: bool = False
     """NCHW convs on the conv micro-kernel too (`convolution-microkernel`), their input
     and weights packed in every call (not faster than the generated tile so far:

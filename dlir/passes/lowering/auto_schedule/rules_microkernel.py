@@ -3,7 +3,8 @@ the GEMM micro-kernel (`dlir/intrinsics/cpu.py`), onto which te.tensorize maps e
 6 x 16 tile of C.
 
     C[i, j] = sum over k of A[i, k] * B[k, j]                       (1024^3)
-      -> loops ko (256 steps of k), ib (192 rows), jo (parallel, 16 columns), io (6 rows):
+      -> loops ko (256 steps of k; 1024 on one thread), ib (192 rows), jo (parallel, 16
+       columns), io (6 rows):
          hw.call @gemm_6x16_k256_packed_packed(Ap[io], Bp[jo], C[6 io.., 16 jo..])
          Bp[j / 16, k, j % 16] = B[k, j]   B's 256 rows packed at ko, panels in parallel
          Ap[i / 6, k, i % 6]  = A[i, k]    A's 192 x 256 block packed at ib, in parallel
@@ -21,6 +22,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir.affine import AffineExpr
 
 from dlir.backends.llvm.jit import host_has_features
+from dlir.backends.llvm.runtime import threads_from_environment
 from dlir.dialects.te.builder import StageSchedule
 from dlir.intrinsics import declare
 from dlir.intrinsics.cpu import FEATURES, LANES
@@ -28,10 +30,14 @@ from dlir.passes.lowering.auto_schedule import rules
 from dlir.passes.lowering.auto_schedule.classify import Read, StageInfo, contraction_axes
 
 MICROKERNEL_K = 256
-"""The most k steps per micro-kernel call (kc): A's block of 192 rows x 256 (192 KiB)
-stays in L2 while the threads stream B's panels past it. Measured against 512 and 1024
-(1 thread: 1024 2-3% faster; 2 threads at 2048^3: 152 and 156 GFLOP/s for 256 and 512,
-105 for 1024, whose 768 KiB block of A each thread re-reads from L3): docs/intrinsics.md."""
+"""The most k steps per micro-kernel call (kc) on several threads: A's block of 192 rows
+x 256 (192 KiB) stays in L2 while the threads stream B's panels past it (2048^3 on 2
+threads: 152 GFLOP/s against 105 with kc 1024, whose 768 KiB block of A each thread
+re-reads from L3)."""
+MICROKERNEL_K_ONE_THREAD = 1024
+"""kc on one thread: C is read and written K / kc times, and one thread's stream of A
+from L3 keeps up (1024^3: 1.04x numpy against 0.99x with 512 and 0.94x with 256, one
+process, 41 runs each)."""
 MICROKERNEL_ROWS = 96
 """The fewest rows the micro-kernel rule takes (B's packing is paid once per row block)."""
 
@@ -65,7 +71,8 @@ def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: rules.O
     if not isinstance(module, ModuleOp):
         raise rules.NotApplicable("no module to declare the micro-kernel in")
     columns = LANES * rules.MATMUL_COLUMN_VECTORS
-    kc = reduction_block(extents[k])
+    threads = (options.threads or threads_from_environment()) if options.parallel else 1
+    kc = reduction_block(extents[k], MICROKERNEL_K_ONE_THREAD if threads == 1 else MICROKERNEL_K)
     batch = [names[n] for n in range(info.n_spatial) if n not in (i, j)]
     order = list(batch)
     inner_k = names[k]
@@ -109,12 +116,12 @@ def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: rules.O
     )
 
 
-def reduction_block(extent: int) -> int:
+def reduction_block(extent: int, limit: int = MICROKERNEL_K) -> int:
     """The k steps of one micro-kernel call: the reduction in the fewest blocks of at
-    most `MICROKERNEL_K` steps, equal ones if some count up to twice that many divides
+    most `limit` steps, equal ones if some count up to twice that many divides
     it (1024 -> 4 x 256, 1500 -> 6 x 250); else te-to-loop peels the last, shorter
     block, which runs as loops."""
-    blocks = -(-extent // MICROKERNEL_K)
+    blocks = -(-extent // limit)
     count = next((c for c in range(blocks, 2 * blocks + 1) if extent % c == 0), blocks)
     return -(-extent // count)
 
