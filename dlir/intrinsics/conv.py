@@ -43,24 +43,22 @@ from dataclasses import dataclass
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     ArrayAttr,
-    DenseArrayBase,
     DictionaryAttr,
     IntegerAttr,
     MemRefType,
     StridedLayoutAttr,
     UnitAttr,
-    VectorType,
     f32,
-    i32,
     i64,
 )
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, Region, SSAValue
 
 from dlir.dialects.hw import IntrinsicOp, ReturnOp
 from dlir.dialects.loop import ForOp, LoadOp
 from dlir.dialects.loop.access import IndexExpr
 from dlir.intrinsics.behavior import index_constant, insert, multiply_accumulate
 from dlir.intrinsics.cpu import FEATURES, LANES, TARGET, Intrinsic, IntrinsicError
+from dlir.intrinsics.emitter import KernelEmitter
 
 BLOCKS = (8, 16)
 """Input channel blocks an NCHWc input may have (8: one vector, 16: two)."""
@@ -229,53 +227,16 @@ def _behavior(types: tuple[MemRefType, MemRefType, MemRefType], stride: int) -> 
     return Region(block)
 
 
-class _Kernel:
+class _Kernel(KernelEmitter):
     """Builds the llvm.func of one micro-kernel: a CFG loop over the full register tiles
     of the row (`^tile(xb)`, its reduction loop `^loop`, `^store`), then the last,
     narrower tile straight after when `register_columns` does not divide the row."""
 
     def __init__(self, columns: int, nr: int, rb: int, stride: int, walk: _Walk) -> None:
+        super().__init__()
         self.columns, self.nr, self.rb, self.stride = columns, nr, rb, stride
         self.walk = walk
         self.vectors = nr // LANES
-        self.vector = VectorType(f32, [LANES])
-        self.ops: list[Operation] = []
-
-    # --- helpers emitting into self.ops ----------------------------------------------
-
-    # Every value gets a name hint, so the printed kernel reads as the docstring's.
-    def _emit(self, op: Operation, hint: str) -> SSAValue:
-        self.ops.append(op)
-        op.results[0].name_hint = hint
-        return op.results[0]
-
-    def _const(self, value: int) -> SSAValue:
-        return self._emit(llvm.ConstantOp(IntegerAttr(value, i64), i64), "cst")
-
-    def _add(self, lhs: SSAValue, rhs: SSAValue, hint: str) -> SSAValue:
-        return self._emit(llvm.AddOp(lhs, rhs), hint)
-
-    def _mul(self, lhs: SSAValue, rhs: SSAValue | int, hint: str) -> SSAValue:
-        if isinstance(rhs, int):
-            if rhs == 1:
-                return lhs
-            rhs = self._const(rhs)
-        return self._emit(llvm.MulOp(lhs, rhs), hint)
-
-    def _gep(self, base: SSAValue, offset: SSAValue | int, hint: str) -> SSAValue:
-        if isinstance(offset, int):
-            if offset == 0:
-                return base
-            return self._emit(llvm.GEPOp(base, [offset], f32, inbounds=True), hint)
-        gep = llvm.GEPOp(base, [llvm.GEP_USE_SSA_VAL], f32, ssa_indices=[offset], inbounds=True)
-        return self._emit(gep, hint)
-
-    def _load(self, ptr: SSAValue, type: Attribute, hint: str) -> SSAValue:
-        return self._emit(llvm.LoadOp(ptr, type, alignment=4), hint)
-
-    def _flush(self, block: Block) -> None:
-        block.add_ops(self.ops)
-        self.ops = []
 
     # --- the function ----------------------------------------------------------------
 
@@ -287,15 +248,13 @@ class _Kernel:
         for arg, hint in zip(entry.args, ["i", "w", "o", "s0", "s1", "ldo"], strict=True):
             arg.name_hint = hint
         # shared by every broadcast: an undefined vector and lane 0
-        self.undef = self._emit(llvm.UndefOp(self.vector), "undef")
-        self.lane0 = self._emit(llvm.ConstantOp(IntegerAttr(0, i32), i32), "lane0")
         groups = tile_plan(self.columns, self.rb)
         exit_block = Block()
         heads = [Block(arg_types=[i64] if count > 1 else []) for count, _ in groups]
         heads.append(exit_block)
         blocks: list[Block] = [entry]
         self._enter(heads[0])
-        self._flush(entry)
+        self.flush(entry)
         start = 0
         for n, (count, width) in enumerate(groups):
             head, following = heads[n], heads[n + 1]
@@ -303,9 +262,9 @@ class _Kernel:
                 # ^tile(xb): `count` tiles of `width` columns, xb = 0 .. count - 1
                 xb = head.args[0]
                 xb.name_hint = "xb"
-                x0 = self._mul(xb, width, "x0")
+                x0 = self.mul(xb, width, "x0")
                 if start:
-                    x0 = self._add(x0, self._const(start), "x0")
+                    x0 = self.add(x0, self.const(start), "x0")
 
                 def finish(
                     xb: SSAValue = xb,
@@ -313,17 +272,17 @@ class _Kernel:
                     head: Block = head,
                     following: Block = following,
                 ) -> None:
-                    after = self._add(xb, self._const(1), "xb_next")
-                    limit = self._const(count)
-                    more = self._emit(llvm.ICmpOp(after, limit, IntegerAttr(SLT, i64)), "more")
-                    args = [self._const(0)] if following.args else []
+                    after = self.add(xb, self.const(1), "xb_next")
+                    limit = self.const(count)
+                    more = self.emit(llvm.ICmpOp(after, limit, IntegerAttr(SLT, i64)), "more")
+                    args = [self.const(0)] if following.args else []
                     self.ops.append(llvm.CondBrOp(more, head, [after], following, args))
 
                 blocks += self._tile(head, x0, width, finish)
             else:
                 blocks += self._tile(
                     head,
-                    self._const(start),
+                    self.const(start),
                     width,
                     lambda following=following: self._enter(following),
                 )
@@ -351,14 +310,14 @@ class _Kernel:
         count = width * self.vectors
         names = [f"acc{x}{v}" for x in range(width) for v in range(self.vectors)]
         column = self.stride * self.walk.block
-        i_col = self._gep(i_buf, self._mul(x0, column, "i_x0"), "i_col")
-        o_col = self._gep(o_buf, self._mul(x0, ldo, "o_x0"), "o_col")
+        i_col = self.gep(i_buf, self.mul(x0, column, "i_x0"), "i_col")
+        o_col = self.gep(o_buf, self.mul(x0, ldo, "o_x0"), "o_col")
         rows = [
-            self._gep(o_col, self._mul(ldo, x, "o_off"), f"o{x}") if x else o_col
+            self.gep(o_col, self.mul(ldo, x, "o_off"), f"o{x}") if x else o_col
             for x in range(width)
         ]
         accs = [
-            self._load(self._gep(row, v * LANES, f"o{x}_{v}"), self.vector, f"acc{x}{v}")
+            self.load(self.gep(row, v * LANES, f"o{x}_{v}"), self.vector, f"acc{x}{v}")
             for x, row in enumerate(rows)
             for v in range(self.vectors)
         ]
@@ -371,28 +330,28 @@ class _Kernel:
             loop = Block(arg_types=[i64] + [self.vector] * count)
             for arg, hint in zip(loop.args, ["r", *names], strict=True):
                 arg.name_hint = hint
-            self.ops.append(llvm.BrOp(loop, self._const(0), *accs))
-            self._flush(head)
+            self.ops.append(llvm.BrOp(loop, self.const(0), *accs))
+            self.flush(head)
             # ^loop(r, accs): one iteration's steps, then the back edge
             r, carried = loop.args[0], list[SSAValue](loop.args[1:])
             carried = self._iteration(r, i_col, w_buf, carried, width)
-            next_r = self._add(r, self._const(1), "r_next")
-            bound = self._const(iterations)
-            more = self._emit(llvm.ICmpOp(next_r, bound, IntegerAttr(SLT, i64)), "more")
+            next_r = self.add(r, self.const(1), "r_next")
+            bound = self.const(iterations)
+            more = self.emit(llvm.ICmpOp(next_r, bound, IntegerAttr(SLT, i64)), "more")
             self.ops.append(llvm.CondBrOp(more, loop, [next_r, *carried], store, carried))
-            self._flush(loop)
+            self.flush(loop)
             blocks.append(loop)
         else:
-            carried = self._iteration(self._const(0), i_col, w_buf, accs, width)
+            carried = self._iteration(self.const(0), i_col, w_buf, accs, width)
             self.ops.append(llvm.BrOp(store, *carried))
-            self._flush(head)
+            self.flush(head)
         # ^store(accs): the tile back to O
         for index, acc in enumerate(store.args):
             x, v = divmod(index, self.vectors)
-            pointer = self._gep(rows[x], v * LANES, f"o{x}_{v}")
+            pointer = self.gep(rows[x], v * LANES, f"o{x}_{v}")
             self.ops.append(llvm.StoreOp(acc, pointer, alignment=4))
         finish()
-        self._flush(store)
+        self.flush(store)
         blocks.append(store)
         return blocks
 
@@ -404,46 +363,40 @@ class _Kernel:
         s0, s1 = self.args[3], self.args[4]
         walk = self.walk
         taps = walk.kh * walk.kw
-        i_off = self._mul(r, s0, "i_cb")
+        i_off = self.mul(r, s0, "i_cb")
         if taps > 1:
-            cb = self._emit(llvm.UDivOp(r, self._const(taps)), "cb")
-            tap = self._emit(llvm.URemOp(r, self._const(taps)), "tap")
+            cb = self.emit(llvm.UDivOp(r, self.const(taps)), "cb")
+            tap = self.emit(llvm.URemOp(r, self.const(taps)), "tap")
             ry: SSAValue | None = tap
             rx: SSAValue | None = None
             if walk.kh == 1:
                 ry, rx = None, tap
             elif walk.kw > 1:
-                ry = self._emit(llvm.UDivOp(tap, self._const(walk.kw)), "ry")
-                rx = self._emit(llvm.URemOp(tap, self._const(walk.kw)), "rx")
-            i_off = self._mul(cb, s0, "i_cb")
+                ry = self.emit(llvm.UDivOp(tap, self.const(walk.kw)), "ry")
+                rx = self.emit(llvm.URemOp(tap, self.const(walk.kw)), "rx")
+            i_off = self.mul(cb, s0, "i_cb")
             if ry is not None:
-                i_off = self._add(i_off, self._mul(ry, s1, "i_ry"), "i_r_off")
+                i_off = self.add(i_off, self.mul(ry, s1, "i_ry"), "i_r_off")
             if rx is not None:
-                i_off = self._add(i_off, self._mul(rx, walk.block, "i_rx"), "i_r_off")
-        i_r = self._gep(i_col, i_off, "i_r")
-        w_r = self._gep(w_buf, self._mul(r, walk.block * walk.ob, "w_r_off"), "w_r")
+                i_off = self.add(i_off, self.mul(rx, walk.block, "i_rx"), "i_r_off")
+        i_r = self.gep(i_col, i_off, "i_r")
+        w_r = self.gep(w_buf, self.mul(r, walk.block * walk.ob, "w_r_off"), "w_r")
         column = self.stride * walk.block
         for ci in range(walk.block):
             ws = [
-                self._load(self._gep(w_r, ci * walk.ob + v * LANES, f"w_{v}"), self.vector, f"w{v}")
+                self.load(self.gep(w_r, ci * walk.ob + v * LANES, f"w_{v}"), self.vector, f"w{v}")
                 for v in range(self.vectors)
             ]
             new: list[SSAValue] = []
             for x in range(width):
-                scalar = self._load(self._gep(i_r, ci + x * column, f"i_{x}"), f32, f"a{x}")
-                splat = self._broadcast(scalar, f"a{x}_splat")
+                scalar = self.load(self.gep(i_r, ci + x * column, f"i_{x}"), f32, f"a{x}")
+                splat = self.broadcast(scalar, f"a{x}_splat")
                 for v in range(self.vectors):
                     acc = accs[x * self.vectors + v]
-                    new.append(self._emit(llvm.FMAOp(splat, ws[v], acc), f"acc{x}{v}"))
+                    new.append(self.emit(llvm.FMAOp(splat, ws[v], acc), f"acc{x}{v}"))
             accs = new
         return accs
 
-    def _broadcast(self, scalar: SSAValue, hint: str) -> SSAValue:
-        # %v = vector<8xf32> with every lane %s: insertelement at 0, then a zero shuffle mask
-        inserted = self._emit(llvm.InsertElementOp(self.undef, scalar, self.lane0), hint)
-        mask = DenseArrayBase.from_list(i32, [0] * LANES)
-        return self._emit(llvm.ShuffleVectorOp(inserted, self.undef, mask, self.vector), hint)
-
     def _enter(self, block: Block) -> None:
         """Branch to `block`, a tile loop's head (from tile 0) or the exit."""
-        self.ops.append(llvm.BrOp(block, *([self._const(0)] if block.args else [])))
+        self.ops.append(llvm.BrOp(block, *([self.const(0)] if block.args else [])))

@@ -42,16 +42,13 @@ from dataclasses import dataclass
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     ArrayAttr,
-    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     DictionaryAttr,
     IntegerAttr,
     MemRefType,
     StridedLayoutAttr,
     UnitAttr,
-    VectorType,
     f32,
-    i32,
     i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -59,11 +56,10 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from dlir.dialects.hw import IntrinsicOp, ReturnOp
 from dlir.dialects.loop import ForOp, LoadOp
 from dlir.intrinsics.behavior import index_constant, insert, multiply_accumulate
+from dlir.intrinsics.emitter import LANES, KernelEmitter
 
 TARGET = "x86-avx2-fma"
 FEATURES = ("avx2", "fma")
-LANES = 8
-"""f32 lanes of one AVX2 register."""
 MAX_ACCUMULATORS = 12
 """Accumulator registers a tile may take: AVX2 has 16 ymm registers, and one k step also
 needs the B vectors and one broadcast of A."""
@@ -181,54 +177,17 @@ def _behavior(
     return Region(block)
 
 
-class _Kernel:
+class _Kernel(KernelEmitter):
     """Builds the llvm.func of one micro-kernel: blocks `entry`, `loop`, `done`."""
 
     def __init__(
         self, mr: int, nr: int, kc: int, a_packed: bool, b_packed: bool, unroll: int
     ) -> None:
+        super().__init__()
         self.mr, self.nr, self.kc = mr, nr, kc
         self.a_packed, self.b_packed = a_packed, b_packed
         self.unroll = unroll
         self.vectors = nr // LANES
-        self.vector = VectorType(f32, [LANES])
-        self.ops: list[Operation] = []
-
-    # --- helpers emitting into self.ops ----------------------------------------------
-
-    # Every value gets a name hint, so the printed kernel reads as the docstring's.
-    def _emit(self, op: Operation, hint: str) -> SSAValue:
-        self.ops.append(op)
-        op.results[0].name_hint = hint
-        return op.results[0]
-
-    def _const(self, value: int) -> SSAValue:
-        return self._emit(llvm.ConstantOp(IntegerAttr(value, i64), i64), "cst")
-
-    def _binary(
-        self, kind: type[llvm.AddOp] | type[llvm.MulOp], lhs: SSAValue, rhs: SSAValue, hint: str
-    ) -> SSAValue:
-        return self._emit(kind(lhs, rhs), hint)
-
-    def _gep(self, base: SSAValue, offset: SSAValue | int, hint: str) -> SSAValue:
-        if isinstance(offset, int):
-            if offset == 0:
-                return base
-            return self._emit(llvm.GEPOp(base, [offset], f32, inbounds=True), hint)
-        gep = llvm.GEPOp(base, [llvm.GEP_USE_SSA_VAL], f32, ssa_indices=[offset], inbounds=True)
-        return self._emit(gep, hint)
-
-    def _load(self, ptr: SSAValue, type: Attribute, hint: str) -> SSAValue:
-        return self._emit(llvm.LoadOp(ptr, type, alignment=4), hint)
-
-    def _prefetch(self, pointer: SSAValue) -> None:
-        # llvm.prefetch(ptr, read = 0, locality = 3 (keep in all levels), data cache = 1)
-        flags = [self._emit(llvm.ConstantOp(IntegerAttr(x, i32), i32), "pf") for x in (0, 3, 1)]
-        self.ops.append(llvm.CallIntrinsicOp("llvm.prefetch.p0", [pointer, *flags], []))
-
-    def _flush(self, block: Block) -> None:
-        block.add_ops(self.ops)
-        self.ops = []
 
     # --- the function ----------------------------------------------------------------
 
@@ -257,59 +216,51 @@ class _Kernel:
 
         # ^entry: the tile's row pointers, prefetched (C is read only after the k loop,
         # by then in L1), and the accumulators zeroed
-        rows = [
-            self._gep(c, self._binary(llvm.MulOp, ldc, self._const(r), "c_off"), f"c{r}")
-            for r in range(self.mr)
-        ]
+        rows = [self.gep(c, self.mul(ldc, self.const(r), "c_off"), f"c{r}") for r in range(self.mr)]
         for r, row in enumerate(rows):
             # the row's first and last element: its one or two cache lines
             for offset in (0, self.nr - 1):
-                self._prefetch(self._gep(row, offset, f"c{r}_{offset}"))
+                self.prefetch(self.gep(row, offset, f"c{r}_{offset}"))
         splat = DenseIntOrFPElementsAttr.from_list(self.vector, [0.0] * LANES)
-        zero = self._emit(llvm.ConstantOp(splat, self.vector), "zero")
+        zero = self.emit(llvm.ConstantOp(splat, self.vector), "zero")
         accs = [zero] * count
         a_rows = (
-            [
-                self._gep(a, self._binary(llvm.MulOp, lda, self._const(r), "a_off"), f"a{r}")
-                for r in range(self.mr)
-            ]
+            [self.gep(a, self.mul(lda, self.const(r), "a_off"), f"a{r}") for r in range(self.mr)]
             if lda is not None
             else []
         )
         steps, rest = divmod(self.kc, self.unroll)
-        start = self._const(0)
+        start = self.const(0)
         if steps:
             self.ops.append(llvm.BrOp(loop, start, *accs))
         else:
             self.ops.append(llvm.BrOp(done, *accs))
-        self._flush(entry)
+        self.flush(entry)
 
         # ^loop(k, accs): `unroll` steps of k, then the back edge
         if steps:
             k, carried = loop.args[0], list[SSAValue](loop.args[1:])
             for step in range(self.unroll):
-                index = self._binary(llvm.AddOp, k, self._const(step), "k") if step else k
+                index = self.add(k, self.const(step), "k") if step else k
                 carried = self._step(index, carried, a, b, a_rows, ldb)
-            next_k = self._binary(llvm.AddOp, k, self._const(self.unroll), "k_next")
-            bound = self._const(steps * self.unroll)
-            more = self._emit(llvm.ICmpOp(next_k, bound, IntegerAttr(SLT, i64)), "more")
+            next_k = self.add(k, self.const(self.unroll), "k_next")
+            bound = self.const(steps * self.unroll)
+            more = self.emit(llvm.ICmpOp(next_k, bound, IntegerAttr(SLT, i64)), "more")
             self.ops.append(llvm.CondBrOp(more, loop, [next_k, *carried], done, carried))
-            self._flush(loop)
+            self.flush(loop)
 
         # ^done(accs): the last kc % unroll steps, then the tile back to C
         carried = list[SSAValue](done.args)
         for step in range(rest):
-            carried = self._step(
-                self._const(steps * self.unroll + step), carried, a, b, a_rows, ldb
-            )
+            carried = self._step(self.const(steps * self.unroll + step), carried, a, b, a_rows, ldb)
         for index, acc in enumerate(carried):
             row, v = divmod(index, self.vectors)
-            pointer = self._gep(rows[row], v * LANES, f"c{row}_{v}")
-            tile = self._load(pointer, self.vector, f"c{row}{v}")
-            total = self._emit(llvm.FAddOp(tile, acc), f"sum{row}{v}")
+            pointer = self.gep(rows[row], v * LANES, f"c{row}_{v}")
+            tile = self.load(pointer, self.vector, f"c{row}{v}")
+            total = self.emit(llvm.FAddOp(tile, acc), f"sum{row}{v}")
             self.ops.append(llvm.StoreOp(total, pointer, alignment=4))
         self.ops.append(llvm.ReturnOp())
-        self._flush(done)
+        self.flush(done)
 
         blocks = [entry, loop, done] if steps else [entry, done]
         noalias = DictionaryAttr({"llvm.noalias": UnitAttr()})
@@ -341,31 +292,23 @@ class _Kernel:
     ) -> list[SSAValue]:
         """One k step: load B's row of the panel, then per row of A one broadcast and FMAs."""
         if ldb is None:
-            b_row = self._gep(b, self._binary(llvm.MulOp, k, self._const(self.nr), "b_off"), "b_k")
+            b_row = self.gep(b, self.mul(k, self.const(self.nr), "b_off"), "b_k")
         else:
-            b_row = self._gep(b, self._binary(llvm.MulOp, k, ldb, "b_off"), "b_k")
+            b_row = self.gep(b, self.mul(k, ldb, "b_off"), "b_k")
         bs = [
-            self._load(self._gep(b_row, v * LANES, f"b_k{v}"), self.vector, f"b{v}")
+            self.load(self.gep(b_row, v * LANES, f"b_k{v}"), self.vector, f"b{v}")
             for v in range(self.vectors)
         ]
         # packed A: the mr values of this k are contiguous; strided A: one per row pointer
-        a_col = self._gep(a, self._binary(llvm.MulOp, k, self._const(self.mr), "a_off"), "a_k")
+        a_col = self.gep(a, self.mul(k, self.const(self.mr), "a_off"), "a_k")
         new: list[SSAValue] = []
         for r in range(self.mr):
             if self.a_packed:
-                scalar = self._load(self._gep(a_col, r, f"a_k{r}"), f32, f"a{r}")
+                scalar = self.load(self.gep(a_col, r, f"a_k{r}"), f32, f"a{r}")
             else:
-                scalar = self._load(self._gep(a_rows[r], k, f"a_k{r}"), f32, f"a{r}")
-            splat = self._broadcast(scalar, f"a{r}_splat")
+                scalar = self.load(self.gep(a_rows[r], k, f"a_k{r}"), f32, f"a{r}")
+            splat = self.broadcast(scalar, f"a{r}_splat")
             for v in range(self.vectors):
                 acc = accs[r * self.vectors + v]
-                new.append(self._emit(llvm.FMAOp(splat, bs[v], acc), f"acc{r}{v}"))
+                new.append(self.emit(llvm.FMAOp(splat, bs[v], acc), f"acc{r}{v}"))
         return new
-
-    def _broadcast(self, scalar: SSAValue, hint: str) -> SSAValue:
-        # %v = vector<8xf32> with every lane %s: insertelement at 0, then a zero shuffle mask
-        undef = self._emit(llvm.UndefOp(self.vector), "undef")
-        zero = self._emit(llvm.ConstantOp(IntegerAttr(0, i32), i32), "lane0")
-        inserted = self._emit(llvm.InsertElementOp(undef, scalar, zero), hint)
-        mask = DenseArrayBase.from_list(i32, [0] * LANES)
-        return self._emit(llvm.ShuffleVectorOp(inserted, undef, mask, self.vector), hint)
