@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from math import ceil, inf, prod
 
 import numpy as np
@@ -220,6 +220,40 @@ def _max_pool_indices(
     """
     n, c, h, w = tensor_type(x).get_shape()
     out = tensor_type(y).get_shape()[2:]
+    top, left = pads[0], pads[1]
+    padded = _pad_for_windows(ctx, x, out, kernel, strides, dilations, pads, -inf)
+    column_major = ctx.attr_int("storage_order", 0) == 1
+    batch = np.arange(n).reshape(n, 1, 1, 1) * c + np.arange(c).reshape(1, c, 1, 1)
+    best: SSAValue | None = None
+    index: SSAValue | None = None
+    for first, _, window in _window_taps(ctx, padded, out, kernel, strides, dilations):
+        rows = np.arange(out[0]).reshape(1, 1, -1, 1) * strides[0] + first[0] - top
+        cols = np.arange(out[1]).reshape(1, 1, 1, -1) * strides[1] + first[1] - left
+        flat = batch * h * w + (cols * h + rows if column_major else rows * w + cols)
+        at = ctx.materialize(np.ascontiguousarray(flat.astype(np.int64)))
+        if best is None or index is None:
+            best, index = window, at
+            continue
+        larger = ctx.emit(graph.GreaterOp(window, best))
+        index = ctx.emit(graph.WhereOp(larger, at, index))
+        best = ctx.emit(graph.MaximumOp(best, window))
+    assert index is not None
+    return index
+
+
+def _pad_for_windows(
+    ctx: NodeContext,
+    x: SSAValue,
+    out: Sequence[int],
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    pads: Sequence[int],
+    fill: float,
+) -> SSAValue:
+    """`x` (N x C x H x W) padded by `pads` with `fill`, and further where the last of
+    `out` windows reaches past them (ceil_mode)."""
+    h, w = tensor_type(x).get_shape()[2:]
     top, left, bottom, right = pads
     extra = [
         max(0, (o - 1) * s + d * (k - 1) + 1 - (size + a + b))
@@ -227,13 +261,22 @@ def _max_pool_indices(
             out, strides, dilations, kernel, (h, w), (top, left), (bottom, right), strict=True
         )
     ]
-    padded = ctx.emit(
-        graph.PadOp(x, [0, 0, top, left], [0, 0, bottom + extra[0], right + extra[1]], value=-inf)
+    return ctx.emit(
+        graph.PadOp(x, [0, 0, top, left], [0, 0, bottom + extra[0], right + extra[1]], value=fill)
     )
-    column_major = ctx.attr_int("storage_order", 0) == 1
-    batch = np.arange(n).reshape(n, 1, 1, 1) * c + np.arange(c).reshape(1, c, 1, 1)
-    best: SSAValue | None = None
-    index: SSAValue | None = None
+
+
+def _window_taps(
+    ctx: NodeContext,
+    padded: SSAValue,
+    out: Sequence[int],
+    kernel: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+) -> Iterator[tuple[tuple[int, int], tuple[int, int], SSAValue]]:
+    """Per kernel position: where its `out` windows start and end in `padded` (rows,
+    columns), and the strided slice of `padded` they read (N x C x out)."""
+    n, c = tensor_type(padded).get_shape()[:2]
     for i in range(kernel[0]):
         for j in range(kernel[1]):
             first = (i * dilations[0], j * dilations[1])
@@ -244,18 +287,7 @@ def _max_pool_indices(
             window = ctx.emit(
                 graph.SliceOp(padded, [0, 0, *first], [n, c, *last], [1, 1, *strides])
             )
-            rows = np.arange(out[0]).reshape(1, 1, -1, 1) * strides[0] + first[0] - top
-            cols = np.arange(out[1]).reshape(1, 1, 1, -1) * strides[1] + first[1] - left
-            flat = batch * h * w + (cols * h + rows if column_major else rows * w + cols)
-            at = ctx.materialize(np.ascontiguousarray(flat.astype(np.int64)))
-            if best is None or index is None:
-                best, index = window, at
-                continue
-            larger = ctx.emit(graph.GreaterOp(window, best))
-            index = ctx.emit(graph.WhereOp(larger, at, index))
-            best = ctx.emit(graph.MaximumOp(best, window))
-    assert index is not None
-    return index
+            yield first, last, window
 
 
 def _pool3d(
@@ -335,7 +367,7 @@ def _dilated_pool(
 
         MaxPool(X) kernel 2x2 dilations 2x2  ->  pad, 4 x graph.slice, 3 x graph.maximum
     """
-    n, c, h, w = tensor_type(x).get_shape()
+    h, w = tensor_type(x).get_shape()[2:]
     top, left, bottom, right = pads
     ceil_mode = bool(ctx.attr_int("ceil_mode", 0))
     out: list[int] = []
@@ -349,22 +381,12 @@ def _dilated_pool(
         if ceil_mode and (count - 1) * s >= size + lead:  # the last window starts in the padding
             count -= 1
         out.append(count)
-    # ceil_mode windows may reach past the declared padding: pad that far too (never counted)
-    extra = [
-        max(0, (o - 1) * s + d * (k - 1) + 1 - (size + a + b))
-        for o, s, d, k, size, a, b in zip(
-            out, strides, dilations, kernel, (h, w), (top, left), (bottom, right), strict=True
-        )
-    ]
+    # ceil_mode windows may reach past the declared padding: padded that far too (never counted)
     element = tensor_type(x).element_type
     dtype = numpy_dtype(element)
     is_max = ctx.node.op_type == "MaxPool"
     fill = (np.finfo(dtype).min if dtype.kind == "f" else np.iinfo(dtype).min) if is_max else 0
-    padded = ctx.emit(
-        graph.PadOp(
-            x, [0, 0, top, left], [0, 0, bottom + extra[0], right + extra[1]], value=float(fill)
-        )
-    )
+    padded = _pad_for_windows(ctx, x, out, kernel, strides, dilations, pads, float(fill))
     # How many input (or, with count_include_pad, declared-padding) elements each window covers.
     include_pad = bool(ctx.attr_int("count_include_pad", 0))
     ones = np.pad(
@@ -372,26 +394,18 @@ def _dilated_pool(
         [(top, bottom), (left, right)],
         constant_values=1 if include_pad else 0,
     )
-    ones = np.pad(ones, [(0, extra[0]), (0, extra[1])])
+    ph, pw = tensor_type(padded).get_shape()[2:]
+    ones = np.pad(ones, [(0, ph - ones.shape[0]), (0, pw - ones.shape[1])])
     total: SSAValue | None = None
     counts = np.zeros(out, dtype=dtype)
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            first = (i * dilations[0], j * dilations[1])
-            last = (
-                first[0] + strides[0] * (out[0] - 1) + 1,
-                first[1] + strides[1] * (out[1] - 1) + 1,
-            )
-            window = ctx.emit(
-                graph.SliceOp(padded, [0, 0, *first], [n, c, *last], [1, 1, *strides])
-            )
-            counts += ones[first[0] : last[0] : strides[0], first[1] : last[1] : strides[1]]
-            if total is None:
-                total = window
-            elif is_max:
-                total = ctx.emit(graph.MaximumOp(total, window))
-            else:
-                total = ctx.emit(graph.AddOp(total, window))
+    for first, last, window in _window_taps(ctx, padded, out, kernel, strides, dilations):
+        counts += ones[first[0] : last[0] : strides[0], first[1] : last[1] : strides[1]]
+        if total is None:
+            total = window
+        elif is_max:
+            total = ctx.emit(graph.MaximumOp(total, window))
+        else:
+            total = ctx.emit(graph.AddOp(total, window))
     assert total is not None
     if is_max:
         return total
