@@ -50,7 +50,7 @@ from dlir.dialects.graph.common import (
     tensor_type,
 )
 from dlir.dialects.graph.fusion import FusionCategory, FusionTrait
-from dlir.dialects.graph.nn import check_window_attrs
+from dlir.dialects.graph.nn import check_window_attrs, window_out
 
 _TOKEN = re.compile(r"([A-Z])|([1-9][0-9]*)([a-z])")
 
@@ -281,11 +281,8 @@ class Conv2dNchwcOp(IRDLOperation):
         if bias is not None and bias.get_shape() != (o_outer, o_block):
             raise VerifyException(f"bias expected shape [{o_outer}, {o_block}], found {bias}")
         top, left, bottom, right = pads
-        spans = (dilations[0] * (kh - 1) + 1, dilations[1] * (kw - 1) + 1)
-        rooms = (top + h + bottom - spans[0], left + w + right - spans[1])
-        if min(rooms) < 0:
-            raise VerifyException(f"kernel {kh}x{kw} does not fit in the padded {h}x{w} input")
-        oh, ow = rooms[0] // strides[0] + 1, rooms[1] // strides[1] + 1
+        oh = window_out(h, top, bottom, dilations[0] * (kh - 1) + 1, strides[0])
+        ow = window_out(w, left, right, dilations[1] * (kw - 1) + 1, strides[1])
         return Tensor(input.element_type, (n, o_outer, oh, ow, o_block))
 
     def verify_(self) -> None:

@@ -85,7 +85,7 @@ def check_window_attrs(
         raise VerifyException(f"pads must be non-negative, found {list(pads)}")
 
 
-def _window_out(
+def window_out(
     size: int, lead: int, trail: int, span: int, stride: int, ceil_mode: bool = False
 ) -> int:
     """Output length of a window of `span` elements sliding over padded `size` elements."""
@@ -238,8 +238,8 @@ class Conv2dOp(IRDLOperation):
         if bias is not None and bias.get_shape() != (o,):
             raise VerifyException(f"bias expected shape [{o}], found {bias}")
         top, left, bottom, right = pads
-        oh = _window_out(h, top, bottom, dilations[0] * (kh - 1) + 1, strides[0])
-        ow = _window_out(w, left, right, dilations[1] * (kw - 1) + 1, strides[1])
+        oh = window_out(h, top, bottom, dilations[0] * (kh - 1) + 1, strides[0])
+        ow = window_out(w, left, right, dilations[1] * (kw - 1) + 1, strides[1])
         return Tensor(input.element_type, (n, o, oh, ow))
 
     def verify_(self) -> None:
@@ -307,8 +307,8 @@ class Pool2dOp(IRDLOperation):
                 f"pads {list(pads)} must be smaller than the kernel {list(kernel)}"
             )
         n, c, h, w = input.get_shape()
-        oh = _window_out(h, top, bottom, kernel[0], strides[0], ceil_mode)
-        ow = _window_out(w, left, right, kernel[1], strides[1], ceil_mode)
+        oh = window_out(h, top, bottom, kernel[0], strides[0], ceil_mode)
+        ow = window_out(w, left, right, kernel[1], strides[1], ceil_mode)
         return Tensor(input.element_type, (n, c, oh, ow))
 
     def verify_(self) -> None:

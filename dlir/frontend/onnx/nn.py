@@ -15,9 +15,11 @@ from math import ceil, inf, prod
 
 import numpy as np
 from xdsl.ir import SSAValue
+from xdsl.utils.exceptions import VerifyException
 
 from dlir.dialects import graph
 from dlir.dialects.graph.common import tensor_type
+from dlir.dialects.graph.nn import window_out
 from dlir.frontend.onnx.context import NodeContext
 from dlir.frontend.onnx.registry import Value, converter
 from dlir.frontend.onnx.types import numpy_dtype
@@ -370,17 +372,15 @@ def _dilated_pool(
     h, w = tensor_type(x).get_shape()[2:]
     top, left, bottom, right = pads
     ceil_mode = bool(ctx.attr_int("ceil_mode", 0))
-    out: list[int] = []
-    for size, lead, trail, k, s, d in zip(
-        (h, w), (top, left), (bottom, right), kernel, strides, dilations, strict=True
-    ):
-        room = size + lead + trail - (d * (k - 1) + 1)
-        if room < 0:
-            raise ctx.error(f"the dilated window does not fit in the padded input {[h, w]}")
-        count = (ceil(room / s) if ceil_mode else room // s) + 1
-        if ceil_mode and (count - 1) * s >= size + lead:  # the last window starts in the padding
-            count -= 1
-        out.append(count)
+    try:  # graph.max_pool2d's output length, ceil_mode's rule included
+        out = [
+            window_out(size, lead, trail, d * (k - 1) + 1, s, ceil_mode)
+            for size, lead, trail, k, s, d in zip(
+                (h, w), (top, left), (bottom, right), kernel, strides, dilations, strict=True
+            )
+        ]
+    except VerifyException:
+        raise ctx.error(f"the dilated window does not fit in the padded input {[h, w]}") from None
     # ceil_mode windows may reach past the declared padding: padded that far too (never counted)
     element = tensor_type(x).element_type
     dtype = numpy_dtype(element)
