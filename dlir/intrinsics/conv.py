@@ -135,7 +135,7 @@ def conv2d_nchwc_microkernel(
         body=_behavior(types, stride),
     )
     kernel = _Kernel(columns, nr, rb, stride, _Walk(cb, kh, kw, block, ob))
-    return Intrinsic(op, kernel.function(f"{name}_avx2"))
+    return Intrinsic(op, lambda: kernel.function(f"{name}_avx2"))
 
 
 def intrinsic_name(

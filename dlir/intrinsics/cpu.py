@@ -36,8 +36,9 @@ buffer, then one i64 per dynamic stride (the strided panels' row strides, then l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
@@ -73,14 +74,20 @@ class IntrinsicError(ValueError):
 
 @dataclass(frozen=True)
 class Intrinsic:
-    """An `hw.intrinsic` and the `llvm.func` implementing it, ready to add to a module."""
+    """An `hw.intrinsic` and the `llvm.func` implementing it, ready to add to a module.
+    The implementation (a thousand ops for a conv kernel) is built when first asked for:
+    `declare` does not build it for a module that already has the intrinsic."""
 
     op: IntrinsicOp
-    implementation: llvm.FuncOp | None
+    build_implementation: Callable[[], llvm.FuncOp] | None
 
     @property
     def name(self) -> str:
         return self.op.sym_name.data
+
+    @cached_property
+    def implementation(self) -> llvm.FuncOp | None:
+        return None if self.build_implementation is None else self.build_implementation()
 
     def ops(self) -> list[Operation]:
         """The module-level ops to add: the intrinsic, then its implementation."""
@@ -146,7 +153,7 @@ def gemm_microkernel(
         body=_behavior(types, mr, nr, kc, a_layout),
     )
     kernel = _Kernel(mr, nr, kc, a_layout == "packed", b_layout == "packed", min(unroll, kc))
-    return Intrinsic(op, kernel.function(impl_name))
+    return Intrinsic(op, lambda: kernel.function(impl_name))
 
 
 def _behavior(

@@ -39,11 +39,10 @@ from xdsl.ir.affine import (
     AffineDimExpr,
     AffineExpr,
 )
-from xdsl.traits import SymbolTable
 
 from dlir.dialects.te.builder import StageSchedule
 from dlir.dialects.te.compute import ReadOp, YieldOp
-from dlir.intrinsics.conv import BLOCKS, intrinsic_name
+from dlir.intrinsics.conv import BLOCKS
 from dlir.intrinsics.cpu import LANES
 from dlir.passes.lowering.auto_schedule.classify import StageInfo
 
@@ -272,12 +271,10 @@ def microkernel_convolution(s: StageSchedule, info: StageInfo, options: Options)
         block=shape.block,
         ob=ob,
     )
-    intrinsic = intrinsic_name(**params)
-    # declared before te.tensorize names it (the rule runs twice: once tried, once kept;
-    # the implementation is built once); one a rejected rule leaves is never called, and
-    # loop-to-llvm drops it
-    if SymbolTable.lookup_symbol(module, intrinsic) is None:
-        declare(module, "conv2d_nchwc_microkernel", **params)
+    # declared before te.tensorize names it (the rule runs twice, once tried and once
+    # kept; the implementation is built once); one a rejected rule leaves is never
+    # called, and loop-to-llvm drops it
+    intrinsic = declare(module, "conv2d_nchwc_microkernel", **params).sym_name.data
     reduction = list(names[info.n_spatial :])
     column, channel = names[shape.x], names[shape.channel]
     if shape.layout == "nchw":
