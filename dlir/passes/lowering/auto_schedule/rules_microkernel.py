@@ -103,10 +103,9 @@ def _microkernel_contraction(s: StageSchedule, info: StageInfo, options: rules.O
             b_panels.compute_at(s, ko)
         if options.parallel:  # packed by all threads, outside the parallel loop jo
             b_panels.parallel(b_outer)
-    if ib is not None:
-        a_panels.compute_at(s, ib)
-    elif ko is not None:
-        a_panels.compute_at(s, ko)
+    a_at = ib or ko  # A's block per row block, else per k block, else once
+    if a_at is not None:
+        a_panels.compute_at(s, a_at)
     if options.parallel:
         a_panels.parallel(a_outer)
     spatial = [*batch, jo]
