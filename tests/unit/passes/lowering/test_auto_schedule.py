@@ -24,25 +24,11 @@ from dlir.passes.lowering.auto_schedule.classify import Kind, classify
 from dlir.passes.lowering.auto_schedule.rules import Options
 from dlir.passes.lowering.auto_schedule.schedule import auto_schedule
 from dlir.passes.lowering.te_to_loop.differential import check_native
+from dlir.testing.graph_kernels import graph_kernels, only_kernel
 
 AUTO = "te-auto-schedule,te-to-loop"
 GENERATED = Options(microkernel=False)
 """The rules without the GEMM micro-kernel (tests/unit/intrinsics/test_auto_microkernel.py)."""
-
-
-def graph_kernels(text: str) -> ModuleOp:
-    """The te kernels graph-to-te makes of a graph function (the graph function dropped)."""
-    module = parse_module(text)
-    run_pipeline("graph-to-te", module)
-    for op in list(module.ops):
-        if not isinstance(op, KernelOp):
-            op.detach()
-            op.erase()
-    return module
-
-
-def only_kernel(module: ModuleOp) -> KernelOp:
-    return next(op for op in module.ops if isinstance(op, KernelOp))
 
 
 def schedule_of(module: ModuleOp) -> ScheduleOp:

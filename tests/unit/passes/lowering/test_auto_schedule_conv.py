@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from xdsl.dialects.builtin import ModuleOp
 
 from dlir.dialects.te import loops, stages
-from dlir.dialects.te.kernel import KernelOp
 from dlir.ir.diagnostics import DiagnosticError
 from dlir.parser import parse_module
 from dlir.passes import run_pipeline
 from dlir.passes.lowering.auto_schedule.rules import Options
 from dlir.passes.lowering.auto_schedule.schedule import auto_schedule
 from dlir.passes.lowering.te_to_loop.differential import check_native
+from dlir.testing.graph_kernels import graph_kernels, only_kernel
 
 SERIAL = "te-auto-schedule{parallel=false},te-to-loop"
 THREADS = "te-auto-schedule,te-to-loop"
@@ -52,18 +52,7 @@ def conv_kernels(
   %y = graph.conv2d {operands}{attrs} : ({types}) -> {y}
   graph.return %y : {y}
 }}"""
-    module = parse_module(text)
-    run_pipeline("graph-to-te", module)
-    for op in list(module.ops):
-        if not isinstance(op, KernelOp):
-            op.detach()
-            op.erase()
-    return module
-
-
-def only_kernel(module: ModuleOp) -> KernelOp:
-    (kernel,) = [op for op in module.ops if isinstance(op, KernelOp)]
-    return kernel
+    return graph_kernels(text)
 
 
 def test_channels_in_vectors_of_16_and_columns_by_4():

@@ -8,10 +8,9 @@ import pytest
 from xdsl.dialects.builtin import ModuleOp
 
 from dlir.dialects.te.kernel import KernelOp
-from dlir.parser import parse_module
-from dlir.passes import run_pipeline
 from dlir.passes.lowering.auto_schedule.schedule import auto_schedule
 from dlir.passes.lowering.te_to_loop.differential import check_native
+from dlir.testing.graph_kernels import graph_kernels
 
 SERIAL = "te-auto-schedule{parallel=false},te-to-loop,loop-unroll,loop-vectorize"
 THREADS = "te-auto-schedule,te-to-loop,loop-unroll,loop-vectorize"
@@ -30,13 +29,7 @@ def matmul_kernel(m: int, k: int, n: int, batch: int | None = None) -> ModuleOp:
   %c = {op} %a, %b : ({a}, {b}) -> {c}
   graph.return %c : {c}
 }}"""
-    module = parse_module(text)
-    run_pipeline("graph-to-te", module)
-    for op in list(module.ops):
-        if not isinstance(op, KernelOp):
-            op.detach()
-            op.erase()
-    return module
+    return graph_kernels(text)
 
 
 def rule_of(module: ModuleOp) -> str:
